@@ -1,0 +1,116 @@
+// A WebSocket→TCP bridge that lets the Neon serverless driver (which speaks Postgres over WebSockets) reach
+// a Postgres on this machine: PGlite in development, a throwaway PostgreSQL in tests, or your own server.
+// It listens on 127.0.0.1 only and refuses any target that is not a loopback address.
+import net from "node:net";
+import { type WebSocket, WebSocketServer } from "ws";
+
+export interface DbBridge {
+  /** `host:port` for `DB_WS_PROXY`. */
+  readonly proxy: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export interface DbBridgeOptions {
+  port?: number;
+  /**
+   * Hand the Postgres to one connection at a time and queue the rest (PGlite has a single session:
+   * interleaved connections would corrupt each other's results).
+   */
+  serialize?: boolean;
+  /** With `serialize`, the longest one connection may hold the database before it is cut (ms). */
+  maxHoldMs?: number;
+  log?: (line: string) => void;
+}
+
+const LOOPBACK_NAMES = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
+
+/** Whether `host` is a loopback address (127.0.0.0/8, ::1 or localhost). */
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_NAMES.has(host) || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** Parses the driver's `?address=host:port` into a loopback target, or null when it is not one. */
+export function parseTarget(requestUrl: string): { host: string; port: number } | null {
+  const address = new URL(requestUrl, "http://bridge").searchParams.get("address") ?? "";
+  const match = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(address);
+  if (!match?.[1] || !match[2]) return null;
+  const host = match[1];
+  const port = Number(match[2]);
+  if (!isLoopbackHost(host) || port < 1 || port > 65_535) return null;
+  return { host: host === "localhost" ? "127.0.0.1" : host.replace(/^\[|\]$/g, ""), port };
+}
+
+/** Starts the bridge on 127.0.0.1 (a free port unless one is given). */
+export async function startDbBridge(options: DbBridgeOptions = {}): Promise<DbBridge> {
+  const { serialize = false, maxHoldMs = 60_000, log = () => {} } = options;
+  const wss = new WebSocketServer({ host: "127.0.0.1", port: options.port ?? 0 });
+  await new Promise<void>((resolve, reject) => {
+    wss.once("listening", resolve);
+    wss.once("error", reject);
+  });
+  // A chain of turns: each connection waits for the one before it to finish when serializing.
+  let turn: Promise<void> = Promise.resolve();
+
+  wss.on("connection", (ws: WebSocket, request) => {
+    const target = parseTarget(request.url ?? "/");
+    if (!target) {
+      log(`db-bridge: refused target ${request.url ?? ""}`);
+      ws.close(1008, "only loopback Postgres targets are allowed");
+      return;
+    }
+    const pending: Buffer[] = [];
+    let tcp: net.Socket | null = null;
+    let release: () => void = () => {};
+    const done = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const finish = () => {
+      tcp?.destroy();
+      if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close();
+      release();
+    };
+    ws.on("message", (data: Buffer) => {
+      if (tcp?.writable) tcp.write(data);
+      else pending.push(data);
+    });
+    ws.on("close", finish);
+    ws.on("error", finish);
+
+    const previous = turn;
+    turn = serialize ? previous.then(() => done) : Promise.resolve();
+    const start = () => {
+      if (ws.readyState !== ws.OPEN) return release();
+      const socket = net.connect(target.port, target.host);
+      tcp = socket;
+      socket.setNoDelay(true);
+      socket.on("connect", () => {
+        for (const chunk of pending.splice(0)) socket.write(chunk);
+      });
+      socket.on("data", (chunk) => ws.send(chunk));
+      socket.on("error", finish);
+      socket.on("close", finish);
+      if (serialize) {
+        const timer = setTimeout(() => {
+          log("db-bridge: a connection held the database too long; closing it");
+          finish();
+        }, maxHoldMs);
+        done.then(() => clearTimeout(timer));
+      }
+    };
+    if (serialize) previous.then(start);
+    else start();
+  });
+
+  const address = wss.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return {
+    proxy: `127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,75 @@
+import { Client } from "@neondatabase/serverless";
+import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
+import * as schema from "./schema";
+
+export type Db = NeonDatabase<typeof schema>;
+
+/** Postgres could not be reached (or is not configured): answered as 503 `database_unavailable`. */
+export class DatabaseUnavailableError extends Error {
+  override name = "DatabaseUnavailableError";
+}
+
+export interface DbConfig {
+  DATABASE_URL?: string;
+  DB_WS_PROXY?: string;
+}
+
+export interface OpenDb {
+  db: Db;
+  /** Ends the connection; call it once the work is done (in a Worker, inside `waitUntil`). */
+  close(): Promise<void>;
+}
+
+const CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * Opens one Postgres connection (Neon's WebSocket driver) for one request or one operation.
+ * Connections are never shared across requests: a Worker's I/O belongs to the request that opened it.
+ */
+export async function openDb(config: DbConfig): Promise<OpenDb> {
+  if (!config.DATABASE_URL) throw new DatabaseUnavailableError("DATABASE_URL is not set");
+  const client = new Client({
+    connectionString: config.DATABASE_URL,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+  });
+  const proxy = config.DB_WS_PROXY;
+  if (proxy) {
+    // Local Postgres through scripts/db-bridge.ts: plain ws, no TLS, no pipelining.
+    client.neonConfig.wsProxy = (host, port) => `${proxy}/v2?address=${host}:${port}`;
+    client.neonConfig.useSecureWebSocket = false;
+    client.neonConfig.pipelineTLS = false;
+    client.neonConfig.pipelineConnect = false;
+  }
+  // An idle connection can fail after the work is done; without a listener that would be an uncaught error.
+  client.on("error", () => {});
+  try {
+    await client.connect();
+  } catch (cause) {
+    throw new DatabaseUnavailableError("could not connect to Postgres", { cause });
+  }
+  return {
+    db: drizzle({ client, schema }),
+    close: () => client.end().catch(() => {}),
+  };
+}
+
+/** Runs `work` on a fresh connection and closes it afterwards (for alarms and scripts). */
+export async function withDb<T>(config: DbConfig, work: (db: Db) => Promise<T>): Promise<T> {
+  const { db, close } = await openDb(config);
+  try {
+    return await work(db);
+  } finally {
+    await close();
+  }
+}
+
+/** Whether an error came from a lost connection rather than from the query itself. */
+export function isConnectionError(error: unknown): boolean {
+  if (error instanceof DatabaseUnavailableError) return true;
+  if (!(error instanceof Error)) return false;
+  // Errors from the server carry a SQLSTATE `code`; transport failures do not.
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code))
+    return code.startsWith("08") || code === "57P01";
+  return /connect|socket|terminated|closed|ECONN|timeout/i.test(error.message);
+}

@@ -1,0 +1,35 @@
+// Starts a real Postgres for the test run: a throwaway PostgreSQL cluster when the machine has the server
+// (VCME_TEST_DB=pglite forces PGlite), otherwise PGlite. Puts the WebSocket bridge in front of it, applies
+// the migrations once, and hands the connection details to the Workers tests via `provide`.
+import type { TestProject } from "vitest/node";
+import { startDbBridge } from "../scripts/db-bridge.ts";
+import {
+  findPostgresBin,
+  type LocalPostgres,
+  startPglite,
+  startPostgresCluster,
+} from "../scripts/local-db.ts";
+import { runMigrations } from "../scripts/migrate.ts";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    dbProxy: string;
+    dbKind: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const bin = process.env.VCME_TEST_DB === "pglite" ? null : findPostgresBin();
+  const postgres: LocalPostgres = bin ? await startPostgresCluster(bin) : await startPglite();
+  const bridge = await startDbBridge({ serialize: postgres.singleSession });
+  await runMigrations(postgres.url, bridge.proxy);
+  console.log(`test database: ${postgres.kind} via bridge ${bridge.proxy}`);
+  project.provide("databaseUrl", postgres.url);
+  project.provide("dbProxy", bridge.proxy);
+  project.provide("dbKind", postgres.kind);
+  return async () => {
+    await bridge.close();
+    await postgres.stop();
+  };
+}
