@@ -1,6 +1,7 @@
 // A WebSocket→TCP bridge that lets the Neon serverless driver (which speaks Postgres over WebSockets) reach
 // a Postgres on this machine: PGlite in development, a throwaway PostgreSQL in tests, or your own server.
 // It listens on 127.0.0.1 only and refuses any target that is not a loopback address.
+import http from "node:http";
 import net from "node:net";
 import { type WebSocket, WebSocketServer } from "ws";
 
@@ -8,6 +9,9 @@ export interface DbBridge {
   /** `host:port` for `DB_WS_PROXY`. */
   readonly proxy: string;
   readonly port: number;
+  /** Simulates a database outage: new connections are refused and open ones cut until `up()`. */
+  down(): void;
+  up(): void;
   close(): Promise<void>;
 }
 
@@ -21,6 +25,11 @@ export interface DbBridgeOptions {
   /** With `serialize`, the longest one connection may hold the database before it is cut (ms). */
   maxHoldMs?: number;
   log?: (line: string) => void;
+  /**
+   * Tests only: also answer `POST /control/down` and `POST /control/up` over HTTP, so tests running
+   * inside workerd can take "the database" away and bring it back.
+   */
+  control?: boolean;
 }
 
 const LOOPBACK_NAMES = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
@@ -44,10 +53,28 @@ export function parseTarget(requestUrl: string): { host: string; port: number } 
 /** Starts the bridge on 127.0.0.1 (a free port unless one is given). */
 export async function startDbBridge(options: DbBridgeOptions = {}): Promise<DbBridge> {
   const { serialize = false, maxHoldMs = 60_000, log = () => {} } = options;
-  const wss = new WebSocketServer({ host: "127.0.0.1", port: options.port ?? 0 });
+  let isDown = false;
+  const wss = new WebSocketServer({ noServer: true });
+  const server = http.createServer((request, response) => {
+    const action = /^\/control\/(down|up)$/.exec(request.url ?? "")?.[1];
+    if (!options.control || request.method !== "POST" || !action) {
+      response.writeHead(404).end();
+      return;
+    }
+    if (action === "down") bridge.down();
+    else bridge.up();
+    response.writeHead(204).end();
+  });
+  server.on("upgrade", (request, socket, head) => {
+    if (isDown) {
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit("connection", ws, request));
+  });
   await new Promise<void>((resolve, reject) => {
-    wss.once("listening", resolve);
-    wss.once("error", reject);
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
   });
   // A chain of turns: each connection waits for the one before it to finish when serializing.
   let turn: Promise<void> = Promise.resolve();
@@ -102,15 +129,25 @@ export async function startDbBridge(options: DbBridgeOptions = {}): Promise<DbBr
     else start();
   });
 
-  const address = wss.address();
+  const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
-  return {
+  const bridge: DbBridge = {
     proxy: `127.0.0.1:${port}`,
     port,
+    down() {
+      isDown = true;
+      for (const client of wss.clients) client.terminate();
+    },
+    up() {
+      isDown = false;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of wss.clients) client.terminate();
-        wss.close(() => resolve());
+        wss.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
       }),
   };
+  return bridge;
 }

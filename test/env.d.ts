@@ -15,5 +15,6 @@ declare module "vitest" {
     databaseUrl: string;
     dbProxy: string;
     dbKind: string;
+    dbControl: string;
   }
 }

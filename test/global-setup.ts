@@ -16,18 +16,21 @@ declare module "vitest" {
     databaseUrl: string;
     dbProxy: string;
     dbKind: string;
+    dbControl: string;
   }
 }
 
 export default async function setup(project: TestProject) {
   const bin = process.env.VCME_TEST_DB === "pglite" ? null : findPostgresBin();
   const postgres: LocalPostgres = bin ? await startPostgresCluster(bin) : await startPglite();
-  const bridge = await startDbBridge({ serialize: postgres.singleSession });
+  const bridge = await startDbBridge({ serialize: postgres.singleSession, control: true });
   await runMigrations(postgres.url, bridge.proxy);
   console.log(`test database: ${postgres.kind} via bridge ${bridge.proxy}`);
   project.provide("databaseUrl", postgres.url);
   project.provide("dbProxy", bridge.proxy);
   project.provide("dbKind", postgres.kind);
+  // POST `${dbControl}/down` and `/up` simulate a Postgres outage (see scripts/db-bridge.ts).
+  project.provide("dbControl", `http://${bridge.proxy}/control`);
   return async () => {
     await bridge.close();
     await postgres.stop();

@@ -1,5 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { databaseDown, databaseUp } from "./support/database";
 
 const call = (path: string, init?: RequestInit) =>
   exports.default.fetch(new Request(`https://vcme.test${path}`, init));
@@ -46,5 +47,20 @@ describe("the Worker skeleton", () => {
     const response = await call("/some/screen");
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('<div id="app">');
+  });
+});
+
+describe("when Postgres is unreachable", () => {
+  it("says so on /api/health with 503 and db down, and recovers", async () => {
+    await databaseDown();
+    try {
+      const response = await call("/api/health");
+      expect(response.status).toBe(503);
+      expect(await response.json()).toMatchObject({ ok: false, db: "down" });
+    } finally {
+      await databaseUp();
+    }
+    const again = await call("/api/health");
+    expect(await again.json()).toMatchObject({ ok: true, db: "up" });
   });
 });
