@@ -1,6 +1,6 @@
 import { LocationProvider, Route, Router } from "preact-iso";
-import { NotFound } from "./routes/NotFound";
 import { Home } from "./routes/Home";
+import { NotFound } from "./routes/NotFound";
 
 /** The app shell: a header and the routed screen. */
 export function App() {
