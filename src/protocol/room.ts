@@ -1,0 +1,266 @@
+import { z } from "zod";
+
+/**
+ * The call room's wire contract (PROTOCOL.md §2): every frame is one JSON text message
+ * `{"event_type": "...", "payload": {...}}`. Imported by the room (src/room/) and by the browser client;
+ * both ends `safeParse` every frame they receive.
+ */
+
+/** Largest frame the room reads, in UTF-8 bytes; larger frames get `error` `payload_too_large`. */
+export const MAX_FRAME_BYTES = 64 * 1024;
+/** Longest chat message, in characters. */
+export const MAX_CHAT_LENGTH = 2000;
+/** How long a dropped participant's seat is kept for `join_room{resume_token}`. */
+export const RESUME_GRACE_MS = 30_000;
+/** Admitted people per call unless `ROOM_CAPACITY` says otherwise (a full mesh beyond this hurts everyone). */
+export const DEFAULT_ROOM_CAPACITY = 12;
+/** People knocking at once; further knocks get `error` `room_full` and are closed. */
+export const WAITING_ROOM_CAPACITY = 50;
+/** Sustained frames per second per socket; bursts up to `RATE_LIMIT_BURST` are allowed. */
+export const RATE_LIMIT_PER_SECOND = 50;
+export const RATE_LIMIT_BURST = 100;
+/** Bad frames in a row after which the socket is closed with `CLOSE_CODES.protocol_violation`. */
+export const MAX_BAD_FRAMES_IN_A_ROW = 20;
+/** A client sends `PING_FRAME` at least this often; sockets silent for `STALE_AFTER_MS` are closed. */
+export const PING_INTERVAL_MS = 20_000;
+export const STALE_AFTER_MS = 90_000;
+
+/** The exact heartbeat frames: the room answers them without waking up (`setWebSocketAutoResponse`). */
+export const PING_FRAME = '{"event_type":"ping","payload":{}}';
+export const PONG_FRAME = '{"event_type":"pong","payload":{}}';
+
+/** WebSocket close codes the room uses. */
+export const CLOSE_CODES = {
+  /** Normal close after `leave_room`. */
+  normal: 1000,
+  /** No ping or frame for `STALE_AFTER_MS`. */
+  stale: 4000,
+  /** The same participant resumed on another socket. */
+  replaced: 4001,
+  /** Declined from the waiting room or removed by a host. */
+  removed: 4003,
+  /** The call ended (`end_call`) or was deleted. */
+  terminated: 4004,
+  /** Too many bad frames in a row. */
+  protocol_violation: 4008,
+  /** The room or its waiting room is full. */
+  room_full: 4009,
+} as const;
+export type CloseCode = (typeof CLOSE_CODES)[keyof typeof CLOSE_CODES];
+
+/** Codes of the `error` event. */
+export const roomErrorCodeSchema = z.enum([
+  "invalid_message",
+  "unknown_event",
+  "not_in_room",
+  "not_host",
+  "unknown_participant",
+  "payload_too_large",
+  "rate_limited",
+  "already_joined",
+  "room_full",
+]);
+export type RoomErrorCode = z.infer<typeof roomErrorCodeSchema>;
+
+export const roleSchema = z.enum(["host", "participant"]);
+export type Role = z.infer<typeof roleSchema>;
+
+/** One person in the room; `id` is made by the room and belongs to one join. */
+export const participantSchema = z.object({
+  id: z.string(),
+  user_id: z.string().nullable(),
+  name: z.string(),
+  guest: z.boolean(),
+  role: roleSchema,
+  audio: z.boolean(),
+  video: z.boolean(),
+  screen: z.boolean(),
+  hand_raised: z.boolean(),
+  /** When the person was admitted (for someone waiting: when they knocked). */
+  joined_at: z.string(),
+  /** False while the socket has dropped and the seat is kept for a resume. */
+  connected: z.boolean(),
+});
+export type Participant = z.infer<typeof participantSchema>;
+
+const participantId = z.string().min(1).max(64);
+
+/** RTCSessionDescriptionInit. */
+export const sessionDescriptionSchema = z.object({
+  type: z.enum(["offer", "answer", "pranswer", "rollback"]),
+  sdp: z.string().optional(),
+});
+
+/** RTCIceCandidateInit. */
+export const iceCandidateSchema = z.object({
+  candidate: z.string().optional(),
+  sdpMid: z.string().nullable().optional(),
+  sdpMLineIndex: z.number().int().min(0).nullable().optional(),
+  usernameFragment: z.string().nullable().optional(),
+});
+
+// One emoji: a flag, a keycap, or pictographs (with skin tones and variation selectors) joined by ZWJ.
+const EMOJI =
+  /^(?:\p{Regional_Indicator}{2}|[#*0-9]\uFE0F?\u20E3|\p{Extended_Pictographic}[\uFE0F\u{1F3FB}-\u{1F3FF}]*(?:\u200D\p{Extended_Pictographic}[\uFE0F\u{1F3FB}-\u{1F3FF}]*)*)$/u;
+
+const empty = z.object({});
+
+const frame = <T extends string, P extends z.ZodType>(eventType: T, payload: P) =>
+  z.object({ event_type: z.literal(eventType), payload });
+
+// ---------------------------------------------------------------- client → server
+
+export const joinRoomSchema = frame(
+  "join_room",
+  z.object({
+    resume_token: z.string().min(1).max(128).optional(),
+    audio: z.boolean().optional(),
+    video: z.boolean().optional(),
+  }),
+);
+export const acceptParticipantSchema = frame(
+  "accept_participant",
+  z.object({ participant_id: participantId }),
+);
+export const declineParticipantSchema = frame(
+  "decline_participant",
+  z.object({ participant_id: participantId, reason: z.string().max(200).optional() }),
+);
+export const removeParticipantSchema = frame(
+  "remove_participant",
+  z.object({ participant_id: participantId }),
+);
+export const offerSchema = frame(
+  "offer",
+  z.object({ target_id: participantId, data: sessionDescriptionSchema }),
+);
+export const answerSchema = frame(
+  "answer",
+  z.object({ target_id: participantId, data: sessionDescriptionSchema }),
+);
+export const iceCandidateFrameSchema = frame(
+  "ice_candidate",
+  z.object({
+    target_id: participantId,
+    data: z.union([iceCandidateSchema, z.array(iceCandidateSchema).max(100), z.null()]),
+  }),
+);
+export const mediaStateSchema = frame(
+  "media_state",
+  z.object({ audio: z.boolean().optional(), video: z.boolean().optional(), screen: z.boolean().optional() }),
+);
+export const raiseHandSchema = frame("raise_hand", z.object({ raised: z.boolean() }));
+export const sendChatMessageSchema = frame(
+  "send_chat_message",
+  z.object({
+    text: z
+      .string()
+      .max(MAX_CHAT_LENGTH)
+      .refine((text) => text.trim().length > 0, "a message needs some text"),
+  }),
+);
+export const sendEmojiSchema = frame(
+  "send_emoji",
+  z.object({ emoji: z.string().max(32).regex(EMOJI, "must be one emoji") }),
+);
+export const leaveRoomSchema = frame("leave_room", empty);
+export const endCallSchema = frame("end_call", empty);
+export const pingSchema = frame("ping", empty);
+
+/** Every frame a client may send. */
+export const clientFrameSchema = z.discriminatedUnion("event_type", [
+  joinRoomSchema,
+  acceptParticipantSchema,
+  declineParticipantSchema,
+  removeParticipantSchema,
+  offerSchema,
+  answerSchema,
+  iceCandidateFrameSchema,
+  mediaStateSchema,
+  raiseHandSchema,
+  sendChatMessageSchema,
+  sendEmojiSchema,
+  leaveRoomSchema,
+  endCallSchema,
+  pingSchema,
+]);
+export type ClientFrame = z.infer<typeof clientFrameSchema>;
+export type ClientEventType = ClientFrame["event_type"];
+export const CLIENT_EVENT_TYPES = clientFrameSchema.options.map((o) => o.shape.event_type.value);
+
+// ---------------------------------------------------------------- server → client
+
+const relayed = (eventType: "offer" | "answer" | "ice_candidate", data: z.ZodType) =>
+  frame(eventType, z.object({ sender_id: z.string(), data }));
+
+export const leaveReasonSchema = z.enum(["left", "disconnected", "removed"]);
+export type LeaveReason = z.infer<typeof leaveReasonSchema>;
+export const terminateReasonSchema = z.enum(["ended_by_host", "call_deleted"]);
+export type TerminateReason = z.infer<typeof terminateReasonSchema>;
+
+/** Every frame the room sends. */
+export const serverFrameSchema = z.discriminatedUnion("event_type", [
+  frame(
+    "host_joined_room",
+    z.object({
+      call_id: z.string(),
+      self: participantSchema,
+      /** Everyone admitted except `self`. */
+      participants: z.array(participantSchema),
+      /** Everyone knocking now. */
+      waiting: z.array(participantSchema),
+      resume_token: z.string(),
+    }),
+  ),
+  frame("waiting_room", z.object({ call_id: z.string(), self: participantSchema })),
+  frame("new_participant_request", z.object({ participant: participantSchema })),
+  frame("participant_request_cancelled", z.object({ participant_id: z.string() })),
+  frame(
+    "accepted_into_room",
+    z.object({
+      call_id: z.string(),
+      self: participantSchema,
+      /** Everyone admitted except `self`: the newcomer sends each of them an offer. */
+      participants: z.array(participantSchema),
+      resume_token: z.string(),
+    }),
+  ),
+  frame("declined_from_room", z.object({ reason: z.string().optional() })),
+  frame("removed_from_room", empty),
+  frame("new_participant", z.object({ participant: participantSchema })),
+  frame("participant_updated", z.object({ participant: participantSchema })),
+  frame("participant_left", z.object({ participant_id: z.string(), reason: leaveReasonSchema })),
+  relayed("offer", sessionDescriptionSchema),
+  relayed("answer", sessionDescriptionSchema),
+  relayed("ice_candidate", z.union([iceCandidateSchema, z.array(iceCandidateSchema), z.null()])),
+  frame(
+    "chat_message_received",
+    z.object({
+      id: z.string(),
+      sender_id: z.string(),
+      sender_name: z.string(),
+      text: z.string(),
+      sent_at: z.string(),
+    }),
+  ),
+  frame("emoji_received", z.object({ sender_id: z.string(), emoji: z.string() })),
+  frame("left_room", empty),
+  frame("call_terminated", z.object({ reason: terminateReasonSchema, message: z.string() })),
+  frame(
+    "error",
+    z.object({
+      code: roomErrorCodeSchema,
+      message: z.string(),
+      /** The event type of the refused frame, when it had a readable one. */
+      event_type: z.string().optional(),
+    }),
+  ),
+  frame("pong", empty),
+]);
+export type ServerFrame = z.infer<typeof serverFrameSchema>;
+export type ServerEventType = ServerFrame["event_type"];
+
+/** The server frame with the given `event_type`. */
+export type ServerFrameOf<T extends ServerEventType> = Extract<ServerFrame, { event_type: T }>;
+/** The client frame with the given `event_type`. */
+export type ClientFrameOf<T extends ClientEventType> = Extract<ClientFrame, { event_type: T }>;
