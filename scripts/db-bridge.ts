@@ -32,6 +32,9 @@ export interface DbBridgeOptions {
   control?: boolean;
 }
 
+/** The Postgres Terminate message ('X', length 4): the client's last words on a connection. */
+const TERMINATE = Buffer.from([0x58, 0, 0, 0, 4]);
+
 const LOOPBACK_NAMES = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
 
 /** Whether `host` is a loopback address (127.0.0.0/8, ::1 or localhost). */
@@ -100,6 +103,11 @@ export async function startDbBridge(options: DbBridgeOptions = {}): Promise<DbBr
     ws.on("message", (data: Buffer) => {
       if (tcp?.writable) tcp.write(data);
       else pending.push(data);
+      // A real server hangs up after Terminate; PGlite's socket server does not, and the driver would
+      // wait for the hang-up forever. Closing here keeps both behaving the same.
+      if (data.length >= TERMINATE.length && data.subarray(-TERMINATE.length).equals(TERMINATE)) {
+        setImmediate(finish);
+      }
     });
     ws.on("close", finish);
     ws.on("error", finish);

@@ -36,7 +36,9 @@ export async function startPglite(dataDir?: string): Promise<LocalPostgres> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir ? { dataDir } : {});
   const port = await freePort();
-  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port });
+  // The bridge already hands PGlite one connection at a time; a little headroom here only absorbs the
+  // moment between one connection closing and the next one opening.
+  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port, maxConnections: 4 });
   await server.start();
   return {
     kind: "pglite",
