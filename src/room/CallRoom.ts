@@ -1,27 +1,258 @@
 import { DurableObject } from "cloudflare:workers";
+import { isConnectionError, withDb } from "../db/client";
+import { writeCallRecord } from "../domain/call-records";
 import type { Env } from "../env";
+import {
+  CLOSE_CODES,
+  DEFAULT_ROOM_CAPACITY,
+  MAX_FRAME_BYTES,
+  PING_FRAME,
+  PONG_FRAME,
+  STALE_AFTER_MS,
+} from "../protocol/room";
+import { decodeIdentity, ROOM_IDENTITY_HEADER } from "./identity";
+import { type RoomEvent, step } from "./machine";
+import {
+  type ConnectionAttachment,
+  createRoomState,
+  nextSeatExpiry,
+  persistedPart,
+  type RoomState,
+  type StepResult,
+} from "./state";
+import { RoomStorage, readAttachment } from "./storage";
 
-/** One call's room. Placeholder until the room issue: accepts sockets (hibernation API) and echoes. */
+/** How often live sockets are checked for a missing heartbeat (this is the only wake-up of an idle call). */
+const HEARTBEAT_CHECK_MS = 60_000;
+/** Outbox writes wait this long so one flush carries the records of a burst of joins and leaves. */
+const OUTBOX_BATCH_DELAY_MS = 1_000;
+const OUTBOX_BACKOFF_MAX_MS = 10 * 60_000;
+
+/** Delay before retry number `attempts` (1, 2, …): exponential, capped, with jitter so rooms spread out. */
+function backoff(attempts: number): number {
+  const base = Math.min(OUTBOX_BACKOFF_MAX_MS, 1_000 * 2 ** Math.min(attempts, 20));
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+}
+
+function roomCapacity(env: Env): number {
+  const parsed = Number.parseInt(env.ROOM_CAPACITY ?? "", 10);
+  return Number.isInteger(parsed) && parsed > 0 && parsed <= 100 ? parsed : DEFAULT_ROOM_CAPACITY;
+}
+
+function randomToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(24));
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
+}
+
+/** UTF-8 size of a text frame, computed exactly only when the cheap bounds cannot decide. */
+function frameBytes(message: string): number {
+  if (message.length > MAX_FRAME_BYTES || message.length * 3 <= MAX_FRAME_BYTES) return message.length;
+  return new TextEncoder().encode(message).byteLength;
+}
+
+/**
+ * One call's room: wires the pure state machine (./machine.ts) to the WebSocket Hibernation API, the
+ * object's SQLite storage (room state and the Postgres outbox) and its alarm. Holds no rules itself.
+ */
 export class CallRoom extends DurableObject<Env> {
+  private state: RoomState;
+  private readonly storage: RoomStorage;
+  private readonly sockets = new Map<string, WebSocket>();
+  /** Last frame per socket while awake (the auto-response timestamp covers pings while asleep). */
+  private readonly lastFrameAt = new Map<string, number>();
+  /** The alarm as last set or read (null: none; undefined: not read since waking up). */
+  private alarmAt: number | null | undefined;
+  private flushing: Promise<void> | null = null;
+  /** The room's clock; tests move it forward to let resume seats run out. */
+  protected clock: () => number = () => Date.now();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
+    this.storage = new RoomStorage(ctx.storage.sql);
+    this.state = { ...createRoomState(), ...this.storage.loadRoom(), connections: {} };
+    const live: ConnectionAttachment[] = [];
+    for (const ws of ctx.getWebSockets()) {
+      const attachment = readAttachment(ws.deserializeAttachment());
+      if (!attachment) {
+        ws.close(CLOSE_CODES.protocol_violation, "unknown connection");
+        continue;
+      }
+      this.sockets.set(attachment.id, ws);
+      live.push(attachment);
+    }
+    void ctx.blockConcurrencyWhile(() => this.handle({ type: "restore", connections: live }));
+  }
+
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
       return new Response("expected a WebSocket upgrade", { status: 426 });
     }
+    const identity = decodeIdentity(request.headers.get(ROOM_IDENTITY_HEADER));
+    if (!identity) return new Response("missing identity", { status: 401 });
     const pair = new WebSocketPair();
-    this.ctx.acceptWebSocket(pair[1]);
+    const server = pair[1];
+    const id = crypto.randomUUID();
+    server.serializeAttachment({ id, identity, participantId: null, openedAt: this.clock() });
+    this.ctx.acceptWebSocket(server);
+    this.sockets.set(id, server);
+    await this.handle({ type: "open", connectionId: id, identity });
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    ws.send(message);
+    const id = this.connectionOf(ws);
+    if (!id) return;
+    this.lastFrameAt.set(id, this.clock());
+    const data = typeof message === "string" ? message : null;
+    const bytes = typeof message === "string" ? frameBytes(message) : message.byteLength;
+    await this.handle({ type: "frame", connectionId: id, data, bytes });
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
-    ws.close(code === 1005 ? 1000 : code);
+    const id = this.connectionOf(ws);
+    if (id) await this.gone(id);
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, "closed");
+    } catch {
+      // Already closed from our side.
+    }
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    const id = this.connectionOf(ws);
+    if (id) await this.gone(id);
+  }
+
+  override async alarm(): Promise<void> {
+    this.alarmAt = null;
+    const now = this.clock();
+    for (const [id, ws] of this.sockets) {
+      const attachment = readAttachment(ws.deserializeAttachment());
+      const seen = Math.max(
+        this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0,
+        this.lastFrameAt.get(id) ?? 0,
+        attachment?.openedAt ?? 0,
+      );
+      if (now - seen < STALE_AFTER_MS) continue;
+      try {
+        ws.close(CLOSE_CODES.stale, "no heartbeat");
+      } catch {
+        // The socket is already gone; the room forgets it below either way.
+      }
+      await this.gone(id);
+    }
+    await this.handle({ type: "tick" });
+    await this.flushOutbox();
+    await this.scheduleAlarm();
   }
 
   /** Ends a live session because the call was deleted (called by `DELETE /api/calls/:link`). */
-  async terminate(_reason: "call_deleted"): Promise<void> {
-    for (const ws of this.ctx.getWebSockets()) ws.close(4004, "call deleted");
+  async terminate(reason: "call_deleted"): Promise<void> {
+    await this.handle({ type: "terminate", reason });
+  }
+
+  /** Writes due outbox records to Postgres; on failure they stay and are retried with backoff. */
+  async flushOutbox(): Promise<void> {
+    this.flushing ??= this.flush().finally(() => {
+      this.flushing = null;
+    });
+    await this.flushing;
+  }
+
+  private async flush(): Promise<void> {
+    const rows = this.storage.due(this.clock());
+    if (rows.length === 0) return;
+    const pending = [...rows];
+    try {
+      await withDb(this.env, async (db) => {
+        while (pending.length > 0) {
+          const row = pending[0];
+          if (!row) break;
+          try {
+            await writeCallRecord(db, row.record);
+            this.storage.done(row.id);
+          } catch (error) {
+            if (isConnectionError(error)) throw error;
+            // A record Postgres refuses is kept and retried later; it does not hold up the others.
+            console.error("outbox record refused", error instanceof Error ? error.message : String(error));
+            this.storage.retryLater(row.id, row.attempts + 1, this.clock() + backoff(row.attempts + 1));
+          }
+          pending.shift();
+        }
+      });
+    } catch (error) {
+      if (!isConnectionError(error)) throw error;
+      for (const row of pending) {
+        this.storage.retryLater(row.id, row.attempts + 1, this.clock() + backoff(row.attempts + 1));
+      }
+    }
+  }
+
+  private connectionOf(ws: WebSocket): string | null {
+    const attachment = readAttachment(ws.deserializeAttachment());
+    return attachment && this.sockets.get(attachment.id) === ws ? attachment.id : null;
+  }
+
+  private async gone(id: string): Promise<void> {
+    this.sockets.delete(id);
+    this.lastFrameAt.delete(id);
+    await this.handle({ type: "close", connectionId: id });
+  }
+
+  private async handle(event: RoomEvent): Promise<void> {
+    const now = this.clock();
+    const result = step(this.state, event, {
+      now,
+      capacity: roomCapacity(this.env),
+      newId: (prefix) => `${prefix}_${crypto.randomUUID()}`,
+      newToken: randomToken,
+    });
+    this.apply(result, now);
+    await this.scheduleAlarm();
+  }
+
+  private apply(result: StepResult, now: number): void {
+    this.state = result.state;
+    for (const { to, frame } of result.messages) {
+      try {
+        this.sockets.get(to)?.send(JSON.stringify(frame));
+      } catch {
+        // The socket died under us; its close event tells the room.
+      }
+    }
+    for (const effect of result.effects) {
+      if (effect.type === "record") {
+        this.storage.enqueue(effect.record, now + OUTBOX_BATCH_DELAY_MS);
+      } else if (effect.type === "attach") {
+        this.sockets.get(effect.attachment.id)?.serializeAttachment(effect.attachment);
+      } else {
+        const ws = this.sockets.get(effect.connectionId);
+        this.sockets.delete(effect.connectionId);
+        this.lastFrameAt.delete(effect.connectionId);
+        try {
+          ws?.close(effect.code, effect.reason);
+        } catch {
+          // Already closed.
+        }
+      }
+    }
+    if (result.dirty) this.storage.saveRoom(persistedPart(this.state));
+  }
+
+  /** Keeps one alarm at the earliest of: a seat running out, an outbox retry, the next heartbeat check. */
+  private async scheduleAlarm(): Promise<void> {
+    const candidates = [nextSeatExpiry(this.state), this.storage.nextDue()];
+    if (this.sockets.size > 0) candidates.push(this.clock() + HEARTBEAT_CHECK_MS);
+    const wanted = candidates.filter((at): at is number => at !== null);
+    if (wanted.length === 0) return;
+    const at = Math.min(...wanted);
+    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
+    this.alarmAt = at;
+    await this.ctx.storage.setAlarm(at);
   }
 }

@@ -1,0 +1,166 @@
+import type { CloseCode, Participant, Role, ServerFrame, TerminateReason } from "../protocol/room";
+import { RESUME_GRACE_MS } from "../protocol/room";
+import type { TicketClaims } from "../protocol/ticket";
+
+/** Who is on a socket: the verified ticket claims the Worker passed to the room. */
+export type Identity = TicketClaims;
+
+/** The call this room belongs to, learned from the first ticket (no database query). */
+export interface CallInfo {
+  id: string;
+  link: string;
+  title: string;
+  hostUserId: string;
+}
+
+/** One person known to the room: knocking, admitted and connected, or admitted with a kept seat. */
+export interface Member {
+  id: string;
+  /** Ticket subject: user id, or `guest:<uuid>`. */
+  sub: string;
+  userId: string | null;
+  name: string;
+  guest: boolean;
+  role: Role;
+  status: "waiting" | "admitted";
+  audio: boolean;
+  video: boolean;
+  screen: boolean;
+  handRaised: boolean;
+  /** Epoch ms: admission (or the knock, while waiting). */
+  joinedAt: number;
+  /** The socket this person is on; null while the seat is kept after a drop. */
+  connectionId: string | null;
+  /** Epoch ms of the drop while the seat is kept; null when connected. */
+  disconnectedAt: number | null;
+  resumeToken: string;
+  /** Most admitted people at once during this stay (the log's `participant_count`). */
+  peak: number;
+}
+
+/** Per-socket bookkeeping. Only the `ConnectionAttachment` fields survive hibernation (attachment). */
+export interface Connection {
+  id: string;
+  identity: Identity;
+  participantId: string | null;
+  /** Epoch ms the socket was accepted (heartbeat fallback when it never pinged). */
+  openedAt: number;
+  /** Token bucket for the per-socket rate limit. */
+  tokens: number;
+  refilledAt: number;
+  /** Bad frames in a row (malformed, oversized, unknown, invalid, over the rate limit). */
+  badInARow: number;
+  /** When the socket was last told it is rate limited (told at most once a second). */
+  rateNoticeAt: number;
+}
+
+/** What a socket's attachment holds so the room can be rebuilt after hibernation. */
+export interface ConnectionAttachment {
+  id: string;
+  identity: Identity;
+  participantId: string | null;
+  openedAt: number;
+}
+
+/** The part of the room that is saved in the object's storage after every change. */
+export interface PersistedRoom {
+  call: CallInfo | null;
+  /** One live session: from the first person in to the last person out. */
+  sessionId: string | null;
+  /** By participant id, in order of arrival. */
+  members: Record<string, Member>;
+  /** Set once the call is deleted: later sockets are told so and closed. */
+  deleted: boolean;
+}
+
+export interface RoomState extends PersistedRoom {
+  connections: Record<string, Connection>;
+}
+
+/** One admitted stay, as written to `call_participants` (and `call_logs` for people with an account). */
+export interface StayRecord {
+  session_id: string;
+  participant_id: string;
+  call_id: string;
+  call_title: string;
+  user_id: string | null;
+  display_name: string;
+  role: Role;
+  guest: boolean;
+  joined_at: string;
+  left_at: string | null;
+  leave_reason: string | null;
+  participant_count: number;
+}
+
+/** A write for Postgres, queued in the room's outbox: a stay began, or a stay ended (with its log). */
+export type OutboxRecord = { kind: "joined"; stay: StayRecord } | { kind: "left"; stay: StayRecord };
+
+export interface Outgoing {
+  to: string;
+  frame: ServerFrame;
+}
+
+export type Effect =
+  | { type: "close"; connectionId: string; code: CloseCode; reason: string }
+  /** The socket's attachment must be saved again (it now belongs to another participant, or none). */
+  | { type: "attach"; attachment: ConnectionAttachment }
+  | { type: "record"; record: OutboxRecord };
+
+export interface StepResult {
+  state: RoomState;
+  messages: Outgoing[];
+  effects: Effect[];
+  /** Whether the persisted part changed and must be saved. */
+  dirty: boolean;
+}
+
+/** What the machine may not decide itself: time, randomness and configuration. */
+export interface StepContext {
+  now: number;
+  /** A fresh unique id with the given prefix. */
+  newId: (prefix: string) => string;
+  /** A fresh unguessable resume token. */
+  newToken: () => string;
+  capacity: number;
+}
+
+export type TerminateMessage = Record<TerminateReason, string>;
+
+/** An empty room. */
+export function createRoomState(): RoomState {
+  return { call: null, sessionId: null, members: {}, deleted: false, connections: {} };
+}
+
+/** The room's persisted part (what is saved to storage). */
+export function persistedPart(state: RoomState): PersistedRoom {
+  return { call: state.call, sessionId: state.sessionId, members: state.members, deleted: state.deleted };
+}
+
+/** A member as the wire shows it. */
+export function toParticipant(member: Member): Participant {
+  return {
+    id: member.id,
+    user_id: member.userId,
+    name: member.name,
+    guest: member.guest,
+    role: member.role,
+    audio: member.audio,
+    video: member.video,
+    screen: member.screen,
+    hand_raised: member.handRaised,
+    joined_at: new Date(member.joinedAt).toISOString(),
+    connected: member.connectionId !== null,
+  };
+}
+
+/** Epoch ms when the next kept seat runs out, or null when no seat is kept. */
+export function nextSeatExpiry(state: RoomState): number | null {
+  let next: number | null = null;
+  for (const member of Object.values(state.members)) {
+    if (member.disconnectedAt === null) continue;
+    const expiry = member.disconnectedAt + RESUME_GRACE_MS;
+    if (next === null || expiry < next) next = expiry;
+  }
+  return next;
+}

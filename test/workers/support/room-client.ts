@@ -1,0 +1,144 @@
+import { env, exports } from "cloudflare:workers";
+import { issueTicket } from "../../../src/domain/tickets";
+import type { ClientFrame, ServerEventType, ServerFrame, ServerFrameOf } from "../../../src/protocol/room";
+import { serverFrameSchema } from "../../../src/protocol/room";
+import type { TicketClaims } from "../../../src/protocol/ticket";
+
+const WAIT_MS = 3_000;
+
+/** A unique call link and call id for one test, so tests never share a room or rows. */
+export function newCall(title = "Team sync") {
+  const id = crypto.randomUUID();
+  return { id, link: `call-${id.slice(0, 8)}-${crypto.randomUUID().slice(0, 12)}`, title, hostUserId: crypto.randomUUID() };
+}
+export type TestCall = ReturnType<typeof newCall>;
+
+/** Claims for a person in `call`: the host, a signed-in participant, or a guest. */
+export function claimsFor(call: TestCall, who: { name: string; sub?: string; guest?: boolean }): TicketClaims {
+  const guest = who.guest ?? false;
+  return {
+    sub: who.sub ?? (guest ? `guest:${crypto.randomUUID()}` : crypto.randomUUID()),
+    name: who.name,
+    guest,
+    call_id: call.id,
+    call_link: call.link,
+    call_title: call.title,
+    host_user_id: call.hostUserId,
+  };
+}
+
+export function socketUrl(link: string, ticket: string): string {
+  return `https://vcme.test/api/calls/${link}/ws?ticket=${encodeURIComponent(ticket)}`;
+}
+
+/** A real client socket through the Worker, recording every frame the room sends it. */
+export class RoomClient {
+  readonly frames: ServerFrame[] = [];
+  closed: { code: number; reason: string } | null = null;
+  private cursor = 0;
+  private wake: (() => void) | null = null;
+
+  private constructor(readonly ws: WebSocket, readonly claims: TicketClaims) {
+    ws.addEventListener("message", (event: MessageEvent) => {
+      const parsed = serverFrameSchema.safeParse(JSON.parse(String(event.data)));
+      if (!parsed.success) throw new Error(`room sent a frame outside the protocol: ${String(event.data)}`);
+      this.frames.push(parsed.data);
+      this.wake?.();
+    });
+    ws.addEventListener("close", (event: CloseEvent) => {
+      this.closed = { code: event.code, reason: event.reason };
+      this.wake?.();
+    });
+  }
+
+  /** Opens a socket for `claims` (a fresh ticket each time). */
+  static async open(claims: TicketClaims): Promise<RoomClient> {
+    const ticket = await issueTicket(env.JWT_SECRET, claims);
+    const response = await exports.default.fetch(
+      new Request(socketUrl(claims.call_link, ticket), { headers: { Upgrade: "websocket" } }),
+    );
+    const ws = response.webSocket;
+    if (response.status !== 101 || !ws) throw new Error(`upgrade refused: ${response.status}`);
+    ws.accept();
+    return new RoomClient(ws, claims);
+  }
+
+  /** Opens a socket and sends `join_room`. */
+  static async join(claims: TicketClaims, payload: Extract<ClientFrame, { event_type: "join_room" }>["payload"] = {}) {
+    const client = await RoomClient.open(claims);
+    client.send({ event_type: "join_room", payload });
+    return client;
+  }
+
+  send(frame: ClientFrame): void {
+    this.ws.send(JSON.stringify(frame));
+  }
+
+  sendRaw(data: string | ArrayBuffer): void {
+    this.ws.send(data);
+  }
+
+  /** The next frame of this type (skipping others); fails after a timeout. */
+  async next<T extends ServerEventType>(
+    eventType: T,
+    where: (frame: ServerFrameOf<T>) => boolean = () => true,
+  ): Promise<ServerFrameOf<T>> {
+    const deadline = Date.now() + WAIT_MS;
+    for (;;) {
+      while (this.cursor < this.frames.length) {
+        const frame = this.frames[this.cursor++] as ServerFrame;
+        if (frame.event_type === eventType && where(frame as ServerFrameOf<T>)) return frame as ServerFrameOf<T>;
+      }
+      if (this.closed) throw new Error(`socket closed (${this.closed.code}) while waiting for ${eventType}`);
+      if (Date.now() > deadline) {
+        throw new Error(`no ${eventType}; got ${this.frames.map((f) => f.event_type).join(", ")}`);
+      }
+      await this.tick();
+    }
+  }
+
+  /** Resolves with the close code once the room closes this socket. */
+  async closedWith(): Promise<number> {
+    const deadline = Date.now() + WAIT_MS;
+    while (!this.closed) {
+      if (Date.now() > deadline) throw new Error("socket still open");
+      await this.tick();
+    }
+    return this.closed.code;
+  }
+
+  /** Every frame of a type received so far. */
+  all<T extends ServerEventType>(eventType: T): ServerFrameOf<T>[] {
+    return this.frames.filter((f): f is ServerFrameOf<T> => f.event_type === eventType);
+  }
+
+  /** Waits until the room has had time to answer anything already sent (a ping round trip). */
+  async settle(): Promise<void> {
+    const before = this.frames.length;
+    this.ws.send('{"event_type":"ping","payload":{ }}');
+    await this.next("pong");
+    void before;
+  }
+
+  close(): void {
+    try {
+      this.ws.close(1000, "bye");
+    } catch {
+      // already closed
+    }
+  }
+
+  private tick(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = null;
+        resolve();
+      }, 50);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+    });
+  }
+}
