@@ -1,0 +1,27 @@
+import { type RefreshLock, SessionModel, type TabChannel } from "../models/session";
+import { stretchPassword } from "./password";
+
+interface LockManagerLike {
+  request<T>(name: string, task: () => Promise<T>): Promise<T>;
+}
+
+// Feature checks: older browsers lack BroadcastChannel or Web Locks, and the app still works without.
+const scope = globalThis as {
+  BroadcastChannel?: new (name: string) => TabChannel;
+  navigator?: { locks?: LockManagerLike };
+};
+const locks = scope.navigator?.locks;
+const lock: RefreshLock | undefined = locks ? (task) => locks.request("vcme:refresh", task) : undefined;
+
+/** The app's one session; `session.api` is the typed REST client with the access token attached. */
+export const session = new SessionModel({
+  fetcher: (input, init) => fetch(input, init),
+  stretch: stretchPassword,
+  channel: scope.BroadcastChannel ? new scope.BroadcastChannel("vcme:session") : null,
+  lock,
+});
+
+export const api = session.api;
+export { ApiRequestError, describeError } from "./errors";
+export { callPath, parseCallLink } from "./links";
+export type * from "./types";

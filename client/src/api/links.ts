@@ -1,0 +1,35 @@
+// What people paste into "Call link": a full join URL, an embed URL, a path, or just the slug.
+
+const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,200}[a-z0-9])?$/;
+
+/** Returns the call's link slug from whatever a person pasted, or null when it cannot be one. */
+export function parseCallLink(input: string): string | null {
+  const text = input.trim();
+  if (!text) return null;
+  let path = text;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+    try {
+      path = new URL(text).pathname;
+    } catch {
+      return null;
+    }
+  } else if (/^[^/\s]+\.[^/\s]+\//.test(text)) {
+    // "vcme.example/call/abc" without a scheme
+    path = text.slice(text.indexOf("/"));
+  }
+  const match = /^\/?(?:(?:call|embed)\/)?([^/?#]+)\/?(?:[?#].*)?$/i.exec(path);
+  const slug = match?.[1]?.toLowerCase();
+  if (!slug) return null;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(slug);
+  } catch {
+    return null;
+  }
+  return SLUG.test(decoded) ? decoded : null;
+}
+
+/** The join page for a call. */
+export function callPath(link: string): string {
+  return `/call/${encodeURIComponent(link)}`;
+}

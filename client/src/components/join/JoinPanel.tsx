@@ -1,0 +1,239 @@
+import { useSignal } from "@preact/signals";
+import { useEffect, useMemo } from "preact/hooks";
+import { type PublicCall, session } from "../../api";
+import { type DeviceProblem, DevicesModel } from "../../models/devices";
+import { Alert } from "../Alert";
+import { Field } from "../Field";
+import { loginPath } from "../require-session";
+import { Spinner } from "../Spinner";
+import { DevicePicker } from "./DevicePicker";
+import { MicMeter } from "./MicMeter";
+import { readMediaPrefs, writeMediaPrefs } from "./media-prefs";
+import { Preview } from "./Preview";
+import type { JoinChoice } from "./types";
+
+export interface JoinPanelProps {
+  link: string;
+  call: PublicCall;
+  isHost: boolean;
+  embedded?: boolean;
+  defaultName?: string;
+  onJoin: (choice: JoinChoice) => void;
+  busy?: boolean;
+  error?: string;
+}
+
+const problemText: Record<DeviceProblem, (device: string) => string> = {
+  blocked: (device) =>
+    `Your browser is blocking the ${device}. Allow it from the icon in the address bar, then press Try again.`,
+  missing: (device) => `No ${device} was found. Plug one in and press Try again.`,
+  busy: (device) => `Your ${device} is being used by another app. Close that app, then press Try again.`,
+  insecure: (device) => `The ${device} can't be used on this page.`,
+  failed: (device) => `Your ${device} could not be started.`,
+};
+
+/**
+ * The join page's body: the call's title and host, your own preview with a microphone meter, device
+ * pickers and toggles, a name for guests, and the join button. Camera and microphone trouble never
+ * stops anyone from joining with what works.
+ */
+export function JoinPanel({
+  link,
+  call,
+  isHost,
+  embedded = false,
+  defaultName,
+  onJoin,
+  busy = false,
+  error,
+}: JoinPanelProps) {
+  const devices = useMemo(() => new DevicesModel(), []);
+  const handedOver = useSignal(false);
+  const nameError = useSignal<string | null>(null);
+  const signedIn = session.status.value === "signed_in";
+  const user = session.user.value;
+  const guest = !signedIn;
+  const guestsBlocked = guest && !call.allow_guests;
+  const secure = window.isSecureContext;
+
+  useEffect(() => {
+    const prefs = readMediaPrefs(link);
+    void devices.open(prefs);
+  }, [devices, link]);
+
+  useEffect(
+    () => () => {
+      // After joining, the call owns the stream; otherwise the camera light must go out.
+      if (handedOver.peek()) devices.release();
+      else devices.close();
+      devices[Symbol.dispose]();
+    },
+    [devices, handedOver],
+  );
+
+  const audioOn = devices.audioOn.value;
+  const videoOn = devices.videoOn.value;
+
+  function toggleAudio() {
+    const next = !audioOn;
+    writeMediaPrefs(link, { audio: next, video: videoOn });
+    void devices.setAudio(next);
+  }
+
+  function toggleVideo() {
+    const next = !videoOn;
+    writeMediaPrefs(link, { audio: audioOn, video: next });
+    void devices.setVideo(next);
+  }
+
+  function submit(event: SubmitEvent) {
+    event.preventDefault();
+    if (busy || guestsBlocked) return;
+    let displayName: string | undefined;
+    if (guest) {
+      displayName = String(
+        new FormData(event.currentTarget as HTMLFormElement).get("display_name") ?? "",
+      ).trim();
+      if (!displayName || displayName.length > 80) {
+        nameError.value = displayName ? "Use at most 80 characters." : "Enter the name the others will see.";
+        return;
+      }
+    }
+    nameError.value = null;
+    handedOver.value = true;
+    const stream = devices.stream.value;
+    onJoin({
+      displayName,
+      audio: audioOn && (stream?.getAudioTracks().length ?? 0) > 0,
+      video: videoOn && (stream?.getVideoTracks().length ?? 0) > 0,
+      stream,
+      audioDeviceId: devices.audioDeviceId.value,
+      videoDeviceId: devices.videoDeviceId.value,
+    });
+  }
+
+  const here = `/${embedded ? "embed" : "call"}/${encodeURIComponent(link)}`;
+  const videoProblem = devices.videoProblem.value;
+  const audioProblem = devices.audioProblem.value;
+
+  return (
+    <div class="stack">
+      <header class="stack-sm">
+        <h1>{call.title}</h1>
+        <p class="muted">{isHost ? "You are the host of this call." : `Hosted by ${call.host.name}`}</p>
+      </header>
+      <div class="join">
+        <div class="stack-sm">
+          <Preview
+            stream={devices.stream.value}
+            videoOn={videoOn}
+            offText={devices.busy.value ? "Starting your camera…" : "Your camera is off"}
+          >
+            <button
+              type="button"
+              class="btn toggle"
+              aria-pressed={audioOn}
+              title={audioOn ? "Turn the microphone off" : "Turn the microphone on"}
+              onClick={toggleAudio}
+            >
+              Microphone
+            </button>
+            <button
+              type="button"
+              class="btn toggle"
+              aria-pressed={videoOn}
+              title={videoOn ? "Turn the camera off" : "Turn the camera on"}
+              onClick={toggleVideo}
+            >
+              Camera
+            </button>
+          </Preview>
+          <MicMeter level={devices.level} on={audioOn} />
+        </div>
+        <form class="card stack" onSubmit={submit} noValidate aria-busy={busy}>
+          {!secure && (
+            <Alert kind="warning">
+              <p>
+                This page is not secure (its address does not start with https), so your browser won't share
+                your camera or microphone. You can still join to see and hear the others.
+              </p>
+            </Alert>
+          )}
+          {secure && videoProblem && (
+            <DeviceAlert text={problemText[videoProblem]("camera")} retry={() => devices.setVideo(true)} />
+          )}
+          {secure && audioProblem && (
+            <DeviceAlert
+              text={problemText[audioProblem]("microphone")}
+              retry={() => devices.setAudio(true)}
+            />
+          )}
+          <DevicePicker
+            label="Choose camera"
+            options={devices.cameras.value}
+            value={devices.videoDeviceId.value}
+            onPick={devices.pickCamera}
+          />
+          <DevicePicker
+            label="Choose microphone"
+            options={devices.microphones.value}
+            value={devices.audioDeviceId.value}
+            onPick={devices.pickMicrophone}
+          />
+          {guestsBlocked ? (
+            <Alert kind="warning">
+              <p>This call is only for people with a VCME account.</p>
+              <p>
+                <a
+                  href={loginPath(here)}
+                  target={embedded ? "_blank" : undefined}
+                  rel={embedded ? "noopener" : undefined}
+                >
+                  Log in to join{embedded ? " (opens a new tab)" : ""}
+                </a>
+              </p>
+            </Alert>
+          ) : guest ? (
+            <Field
+              label="Your name"
+              name="display_name"
+              autocomplete="name"
+              maxLength={80}
+              defaultValue={defaultName ?? ""}
+              required
+              error={nameError.value}
+              hint={embedded ? undefined : "Have an account? Log in so the host sees who you are."}
+            />
+          ) : (
+            <p class="muted">Joining as {user?.name}</p>
+          )}
+          {error && <Alert kind="error">{error}</Alert>}
+          {!guestsBlocked && (
+            <button type="submit" class="btn wide" disabled={busy}>
+              {busy && <Spinner />}
+              {isHost ? "Join now" : "Ask to join"}
+            </button>
+          )}
+          {guest && !guestsBlocked && !embedded && (
+            <p class="small">
+              <a href={loginPath(here)}>Log in</a> instead
+            </p>
+          )}
+        </form>
+      </div>
+    </div>
+  );
+}
+
+function DeviceAlert({ text, retry }: { text: string; retry: () => Promise<void> }) {
+  return (
+    <Alert kind="warning">
+      <p>{text} You can still join without it.</p>
+      <p>
+        <button type="button" class="btn secondary small" onClick={() => void retry()}>
+          Try again
+        </button>
+      </p>
+    </Alert>
+  );
+}

@@ -1,0 +1,372 @@
+import { createModel, signal } from "@preact/signals";
+
+/** Why a camera or microphone is not available, in the terms the join page explains. */
+export type DeviceProblem = "blocked" | "missing" | "busy" | "insecure" | "failed";
+
+export interface DeviceOption {
+  id: string;
+  label: string;
+}
+
+export interface DevicesInit {
+  /** A stream to keep using (e.g. the one the join page handed to the call). */
+  stream?: MediaStream | null;
+  audioDeviceId?: string;
+  videoDeviceId?: string;
+}
+
+const PICKS_KEY = "vcme:devices";
+
+/** The capture settings every call uses: 720p at up to 30 fps, and cleaned-up speech. */
+export function videoConstraints(deviceId?: string): MediaTrackConstraints {
+  return {
+    ...(deviceId ? { deviceId: { exact: deviceId } } : {}),
+    width: { ideal: 1280 },
+    height: { ideal: 720 },
+    frameRate: { ideal: 30, max: 30 },
+  };
+}
+
+export function audioConstraints(deviceId?: string): MediaTrackConstraints {
+  return {
+    ...(deviceId ? { deviceId: { exact: deviceId } } : {}),
+    echoCancellation: true,
+    noiseSuppression: true,
+    autoGainControl: true,
+  };
+}
+
+/** Maps getUserMedia's DOMException names to what a person can do about them. */
+export function classifyMediaError(error: unknown): DeviceProblem {
+  const name = typeof error === "object" && error !== null && "name" in error ? String(error.name) : "";
+  if (name === "NotAllowedError" || name === "SecurityError" || name === "PermissionDeniedError")
+    return "blocked";
+  if (name === "NotFoundError" || name === "OverconstrainedError" || name === "DevicesNotFoundError")
+    return "missing";
+  if (name === "NotReadableError" || name === "AbortError" || name === "TrackStartError") return "busy";
+  return "failed";
+}
+
+function mediaDevices(): MediaDevices | null {
+  if (typeof window !== "undefined" && !window.isSecureContext) return null;
+  return typeof navigator !== "undefined" && navigator.mediaDevices ? navigator.mediaDevices : null;
+}
+
+function readPicks(): { audio?: string; video?: string } {
+  try {
+    const parsed: unknown = JSON.parse(localStorage.getItem(PICKS_KEY) ?? "{}");
+    if (typeof parsed !== "object" || parsed === null) return {};
+    const audio = "audio" in parsed && typeof parsed.audio === "string" ? parsed.audio : undefined;
+    const video = "video" in parsed && typeof parsed.video === "string" ? parsed.video : undefined;
+    return { audio, video };
+  } catch {
+    return {};
+  }
+}
+
+function writePicks(picks: { audio?: string; video?: string }) {
+  try {
+    localStorage.setItem(PICKS_KEY, JSON.stringify(picks));
+  } catch {
+    // Private mode or full storage: the pick just isn't remembered.
+  }
+}
+
+/**
+ * Camera and microphone: the device lists, the chosen devices, one local stream (a fresh MediaStream
+ * object whenever its tracks change, so views and peer connections notice), a live microphone level
+ * 0…1, and why a device is unavailable. Used by the join page and by the call.
+ */
+export const DevicesModel = createModel((init: DevicesInit = {}) => {
+  const picks = readPicks();
+  const cameras = signal<DeviceOption[]>([]);
+  const microphones = signal<DeviceOption[]>([]);
+  const speakers = signal<DeviceOption[]>([]);
+  const videoDeviceId = signal<string | undefined>(init.videoDeviceId ?? picks.video);
+  const audioDeviceId = signal<string | undefined>(init.audioDeviceId ?? picks.audio);
+  const stream = signal<MediaStream | null>(init.stream ?? null);
+  const audioOn = signal(init.stream ? init.stream.getAudioTracks().some((track) => track.enabled) : false);
+  const videoOn = signal(init.stream ? init.stream.getVideoTracks().length > 0 : false);
+  const audioProblem = signal<DeviceProblem | null>(null);
+  const videoProblem = signal<DeviceProblem | null>(null);
+  const level = signal(0);
+  const busy = signal(false);
+
+  // Device changes run one after another, so quick clicks never leave two cameras open.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = queue.then(task, task);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  let meter: { context: AudioContext; stop: () => void } | null = null;
+  let meterTrack: MediaStreamTrack | null = null;
+
+  const devices = mediaDevices();
+  const onDeviceChange = () => void listDevices();
+  devices?.addEventListener("devicechange", onDeviceChange);
+
+  function tracks(kind: "audio" | "video"): MediaStreamTrack[] {
+    const current = stream.value;
+    if (!current) return [];
+    return kind === "audio" ? current.getAudioTracks() : current.getVideoTracks();
+  }
+
+  /** Replaces the tracks of one kind, publishing a new stream object. */
+  function setTracks(kind: "audio" | "video", next: MediaStreamTrack[]) {
+    const other = tracks(kind === "audio" ? "video" : "audio");
+    for (const old of tracks(kind)) if (!next.includes(old)) old.stop();
+    const all = kind === "audio" ? [...next, ...other] : [...other, ...next];
+    stream.value = all.length > 0 ? new MediaStream(all) : null;
+    if (kind === "audio") watchLevel();
+  }
+
+  async function listDevices() {
+    if (!devices) return;
+    try {
+      const all = await devices.enumerateDevices();
+      const options = (kind: MediaDeviceKind, fallback: string) =>
+        all
+          .filter((device) => device.kind === kind && device.deviceId !== "")
+          .map((device, index) => ({
+            id: device.deviceId,
+            label: device.label || `${fallback} ${index + 1}`,
+          }));
+      cameras.value = options("videoinput", "Camera");
+      microphones.value = options("audioinput", "Microphone");
+      speakers.value = options("audiooutput", "Speaker");
+    } catch {
+      // Listing is a nicety; capture still works with the default devices.
+    }
+  }
+
+  async function capture(kind: "audio" | "video"): Promise<MediaStreamTrack | null> {
+    const problem = kind === "audio" ? audioProblem : videoProblem;
+    if (!devices) {
+      problem.value = "insecure";
+      return null;
+    }
+    const chosen = kind === "audio" ? audioDeviceId.value : videoDeviceId.value;
+    const constraints = kind === "audio" ? audioConstraints(chosen) : videoConstraints(chosen);
+    try {
+      const got = await devices.getUserMedia({ [kind]: constraints });
+      problem.value = null;
+      return (kind === "audio" ? got.getAudioTracks() : got.getVideoTracks())[0] ?? null;
+    } catch (error) {
+      // A remembered device that was unplugged: fall back to the system default once.
+      if (chosen && classifyMediaError(error) === "missing") {
+        if (kind === "audio") audioDeviceId.value = undefined;
+        else videoDeviceId.value = undefined;
+        return capture(kind);
+      }
+      problem.value = classifyMediaError(error);
+      return null;
+    }
+  }
+
+  /** Starts capture for what is wanted; a device that fails is reported and the other still works. */
+  function open(want: { audio: boolean; video: boolean }): Promise<void> {
+    return serial(async () => {
+      busy.value = true;
+      try {
+        if (!devices) {
+          if (want.audio) audioProblem.value = "insecure";
+          if (want.video) videoProblem.value = "insecure";
+          audioOn.value = false;
+          videoOn.value = false;
+          return;
+        }
+        let audio: MediaStreamTrack | null = null;
+        let video: MediaStreamTrack | null = null;
+        if (want.audio && want.video) {
+          // One request, so the browser asks for both permissions at once.
+          try {
+            const got = await devices.getUserMedia({
+              audio: audioConstraints(audioDeviceId.value),
+              video: videoConstraints(videoDeviceId.value),
+            });
+            audio = got.getAudioTracks()[0] ?? null;
+            video = got.getVideoTracks()[0] ?? null;
+            audioProblem.value = null;
+            videoProblem.value = null;
+          } catch {
+            // Find out which one is the trouble: each is tried alone.
+            audio = await capture("audio");
+            video = await capture("video");
+          }
+        } else {
+          if (want.audio) audio = await capture("audio");
+          if (want.video) video = await capture("video");
+        }
+        setTracks("audio", audio ? [audio] : []);
+        setTracks("video", video ? [video] : []);
+        audioOn.value = audio !== null;
+        videoOn.value = video !== null;
+        await listDevices();
+        rememberActual();
+      } finally {
+        busy.value = false;
+      }
+    });
+  }
+
+  /** Remembers which devices the browser actually gave us, so the pickers show them. */
+  function rememberActual() {
+    const audio = tracks("audio")[0]?.getSettings().deviceId;
+    const video = tracks("video")[0]?.getSettings().deviceId;
+    if (audio) audioDeviceId.value = audio;
+    if (video) videoDeviceId.value = video;
+  }
+
+  /** Microphone on/off: a muted track stays open, so unmuting is instant. */
+  function setAudio(on: boolean): Promise<void> {
+    return serial(async () => {
+      const current = tracks("audio")[0];
+      if (current && current.readyState === "live") {
+        current.enabled = on;
+        audioOn.value = on;
+        return;
+      }
+      if (!on) {
+        audioOn.value = false;
+        return;
+      }
+      busy.value = true;
+      try {
+        const track = await capture("audio");
+        setTracks("audio", track ? [track] : []);
+        audioOn.value = track !== null;
+        if (track) await listDevices();
+      } finally {
+        busy.value = false;
+      }
+    });
+  }
+
+  /** Camera on/off: off releases the camera, so its light goes out. */
+  function setVideo(on: boolean): Promise<void> {
+    return serial(async () => {
+      if (!on) {
+        setTracks("video", []);
+        videoOn.value = false;
+        return;
+      }
+      busy.value = true;
+      try {
+        const track = await capture("video");
+        setTracks("video", track ? [track] : []);
+        videoOn.value = track !== null;
+        if (track) await listDevices();
+      } finally {
+        busy.value = false;
+      }
+    });
+  }
+
+  /** Switches to another camera (keeps it off if it was off). */
+  function pickCamera(id: string): Promise<void> {
+    videoDeviceId.value = id;
+    writePicks({ audio: audioDeviceId.value, video: id });
+    if (!videoOn.value) return Promise.resolve();
+    return serial(async () => {
+      const track = await capture("video");
+      if (track) setTracks("video", [track]);
+    });
+  }
+
+  /** Switches to another microphone, keeping its muted state. */
+  function pickMicrophone(id: string): Promise<void> {
+    audioDeviceId.value = id;
+    writePicks({ audio: id, video: videoDeviceId.value });
+    if (tracks("audio").length === 0) return Promise.resolve();
+    return serial(async () => {
+      const track = await capture("audio");
+      if (!track) return;
+      track.enabled = audioOn.value;
+      setTracks("audio", [track]);
+    });
+  }
+
+  function stopMeter() {
+    meter?.stop();
+    meter = null;
+    meterTrack = null;
+    level.value = 0;
+  }
+
+  /** Follows the live microphone track with an analyser; ~15 updates a second are plenty for a bar. */
+  function watchLevel() {
+    const track = tracks("audio")[0] ?? null;
+    if (track === meterTrack) return;
+    stopMeter();
+    if (!track || typeof AudioContext === "undefined") return;
+    const context = new AudioContext();
+    const source = context.createMediaStreamSource(new MediaStream([track]));
+    const analyser = context.createAnalyser();
+    analyser.fftSize = 1024;
+    source.connect(analyser);
+    const samples = new Float32Array(analyser.fftSize);
+    let smoothed = 0;
+    const tick = setInterval(() => {
+      if (context.state === "suspended") void context.resume();
+      analyser.getFloatTimeDomainData(samples);
+      let sum = 0;
+      for (const sample of samples) sum += sample * sample;
+      const rms = Math.sqrt(sum / samples.length);
+      // -60 dBFS (silence) … 0 dBFS (loudest) onto 0…1; falls back slowly so the bar is readable.
+      const loudness = rms > 0 ? Math.min(1, Math.max(0, (20 * Math.log10(rms) + 60) / 60)) : 0;
+      smoothed = Math.max(loudness, smoothed * 0.8);
+      level.value = track.enabled ? Math.round(smoothed * 100) / 100 : 0;
+    }, 66);
+    meter = {
+      context,
+      stop: () => {
+        clearInterval(tick);
+        source.disconnect();
+        void context.close();
+      },
+    };
+    meterTrack = track;
+  }
+
+  if (init.stream) watchLevel();
+
+  return {
+    cameras,
+    microphones,
+    speakers,
+    videoDeviceId,
+    audioDeviceId,
+    stream,
+    audioOn,
+    videoOn,
+    audioProblem,
+    videoProblem,
+    level,
+    busy,
+    open,
+    setAudio,
+    setVideo,
+    pickCamera,
+    pickMicrophone,
+    listDevices,
+    /** Gives the stream away (to the call) without stopping it; this model is done afterwards. */
+    release(): MediaStream | null {
+      const given = stream.value;
+      devices?.removeEventListener("devicechange", onDeviceChange);
+      stopMeter();
+      stream.value = null;
+      return given;
+    },
+    /** Stops every track and the meter; this model is done afterwards. */
+    close() {
+      devices?.removeEventListener("devicechange", onDeviceChange);
+      stopMeter();
+      for (const track of stream.value?.getTracks() ?? []) track.stop();
+      stream.value = null;
+    },
+  };
+});
+
+export type Devices = InstanceType<typeof DevicesModel>;

@@ -1,0 +1,68 @@
+import { useSignal } from "@preact/signals";
+import { useEffect } from "preact/hooks";
+import { useLocation } from "preact-iso";
+import { describeError, session } from "../api";
+import { Alert } from "../components/Alert";
+import { Field } from "../components/Field";
+import { safeNext } from "../components/require-session";
+import { Spinner } from "../components/Spinner";
+
+/** Log in with email and password; goes back to `?next=` afterwards. */
+export function Login() {
+  const { query, route } = useLocation();
+  const busy = useSignal(false);
+  const error = useSignal<string | null>(null);
+  const next = safeNext(query.next);
+  const signupHref = next === "/" ? "/signup" : `/signup?next=${encodeURIComponent(next)}`;
+
+  const status = session.status.value;
+
+  useEffect(() => {
+    document.title = "Log in · VCME";
+    if (status === "signed_in") route(next, true);
+  }, [status, next, route]);
+
+  async function submit(event: SubmitEvent) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget as HTMLFormElement);
+    const email = String(form.get("email") ?? "").trim();
+    const password = String(form.get("password") ?? "");
+    if (!email || !password) {
+      error.value = "Enter your email and password.";
+      return;
+    }
+    busy.value = true;
+    error.value = null;
+    try {
+      await session.login(email, password);
+      // The status change sends the person on (the effect above).
+    } catch (cause) {
+      error.value = describeError(cause, { unauthorized: "That email and password don't match an account." });
+    } finally {
+      busy.value = false;
+    }
+  }
+
+  return (
+    <section class="card stack">
+      <h1>Log in</h1>
+      <form class="stack" onSubmit={submit} noValidate aria-busy={busy.value}>
+        <Field label="Email" name="email" type="email" autocomplete="email" required />
+        <Field label="Password" name="password" type="password" autocomplete="current-password" required />
+        {error.value && <Alert kind="error">{error.value}</Alert>}
+        <button type="submit" class="btn wide" disabled={busy.value}>
+          {busy.value && <Spinner />}
+          Log in
+        </button>
+        {busy.value && (
+          <p class="muted small" role="status">
+            Securing your password…
+          </p>
+        )}
+      </form>
+      <p>
+        New here? <a href={signupHref}>Sign up</a>
+      </p>
+    </section>
+  );
+}
