@@ -2,15 +2,18 @@ import type { Send } from "./http";
 import type {
   AuthResult,
   Call,
-  CallCreateBody,
   CallList,
   CallLogList,
-  CallUpdateBody,
-  IceServers,
+  ChangePasswordBody,
+  CreateCallBody,
+  IceServersResult,
   LoginBody,
   PublicCall,
   SignupBody,
-  Ticket,
+  TicketBody,
+  TicketResult,
+  UpdateCallBody,
+  UpdateMeBody,
   User,
 } from "./types";
 
@@ -31,20 +34,20 @@ export function createAuthApi(send: Send) {
 export function createApi(send: Send) {
   return {
     me: () => send<{ user: User }>({ method: "GET", path: "/api/me" }),
-    updateMe: (body: { name?: string }) => send<{ user: User }>({ method: "PATCH", path: "/api/me", body }),
-    changePassword: (body: { current_password: string; new_password: string }) =>
+    updateMe: (body: UpdateMeBody) => send<{ user: User }>({ method: "PATCH", path: "/api/me", body }),
+    changePassword: (body: ChangePasswordBody) =>
       send<undefined>({ method: "POST", path: "/api/me/password", body }),
-    createCall: (body: CallCreateBody) => send<{ call: Call }>({ method: "POST", path: "/api/calls", body }),
+    createCall: (body: CreateCallBody) => send<{ call: Call }>({ method: "POST", path: "/api/calls", body }),
     listCalls: (cursor?: string | null) =>
       send<CallList>({ method: "GET", path: `/api/calls${cursorQuery(cursor)}` }),
     publicCall: (link: string) =>
       send<{ call: PublicCall }>({ method: "GET", path: `/api/calls/${slug(link)}` }),
-    updateCall: (link: string, body: CallUpdateBody) =>
+    updateCall: (link: string, body: UpdateCallBody) =>
       send<{ call: Call }>({ method: "PATCH", path: `/api/calls/${slug(link)}`, body }),
     deleteCall: (link: string) => send<undefined>({ method: "DELETE", path: `/api/calls/${slug(link)}` }),
-    ticket: (link: string, body: { display_name?: string }) =>
-      send<Ticket>({ method: "POST", path: `/api/calls/${slug(link)}/ticket`, body }),
-    iceServers: () => send<IceServers>({ method: "GET", path: "/api/ice-servers" }),
+    ticket: (link: string, body: TicketBody) =>
+      send<TicketResult>({ method: "POST", path: `/api/calls/${slug(link)}/ticket`, body }),
+    iceServers: () => send<IceServersResult>({ method: "GET", path: "/api/ice-servers" }),
     callLogs: (cursor?: string | null) =>
       send<CallLogList>({ method: "GET", path: `/api/call-logs${cursorQuery(cursor)}` }),
   };

@@ -18,7 +18,7 @@ export type Send = <T>(request: ApiRequest) => Promise<T>;
 export type Fetcher = (input: string, init: RequestInit) => Promise<Response>;
 
 /**
- * Builds the transport: JSON in and out, cookies included (the refresh cookie lives on /api/auth),
+ * Builds the transport: JSON in and out, same-origin cookies (fetch's default) carry the refresh token,
  * and every failure turned into an ApiRequestError so screens have one thing to describe.
  */
 export function createSend(fetcher: Fetcher, baseUrl = ""): Send {
@@ -32,7 +32,6 @@ export function createSend(fetcher: Fetcher, baseUrl = ""): Send {
         method: request.method,
         headers,
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        credentials: "same-origin",
         signal: request.signal,
       });
     } catch (cause) {

@@ -1,5 +1,5 @@
+import { stretchPassword } from "../../../src/protocol/password";
 import { type RefreshLock, SessionModel, type TabChannel } from "../models/session";
-import { stretchPassword } from "./password";
 
 interface LockManagerLike {
   request<T>(name: string, task: () => Promise<T>): Promise<T>;

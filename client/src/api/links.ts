@@ -1,6 +1,8 @@
 // What people paste into "Call link": a full join URL, an embed URL, a path, or just the slug.
 
-const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,200}[a-z0-9])?$/;
+// The same shape as linkSchema in src/protocol/rest.ts (copied: the schema would pull zod into the bundle).
+const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$/;
+const MIN_LENGTH = 10;
 
 /** Returns the call's link slug from whatever a person pasted, or null when it cannot be one. */
 export function parseCallLink(input: string): string | null {
@@ -26,7 +28,8 @@ export function parseCallLink(input: string): string | null {
   } catch {
     return null;
   }
-  return SLUG.test(decoded) ? decoded : null;
+  // Every real link ends in at least 10 random characters, so "call" or "hello" are not links.
+  return decoded.length >= MIN_LENGTH && SLUG.test(decoded) ? decoded : null;
 }
 
 /** The join page for a call. */

@@ -42,12 +42,17 @@ export const SessionModel = createModel((deps: SessionDeps) => {
   const raw = createSend(deps.fetcher);
   const auth = createAuthApi(raw);
   let token: string | null = null;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: ReturnType<typeof setTimeout> | null = null;
   let inflight: Promise<boolean> | null = null;
   let started: Promise<boolean> | null = null;
 
+  function cancelTimer() {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+  }
+
   function schedule(ms: number) {
-    clearTimeout(timer);
+    cancelTimer();
     timer = setTimeout(() => void refresh(), ms);
   }
 
@@ -60,7 +65,7 @@ export const SessionModel = createModel((deps: SessionDeps) => {
 
   function clear() {
     token = null;
-    clearTimeout(timer);
+    cancelTimer();
     user.value = null;
     status.value = "signed_out";
   }
@@ -162,7 +167,7 @@ export const SessionModel = createModel((deps: SessionDeps) => {
       await api.changePassword({ current_password: currentHex, new_password: nextHex });
     },
     dispose() {
-      clearTimeout(timer);
+      cancelTimer();
     },
   };
 });
