@@ -1,9 +1,14 @@
+import type { RateLimiter } from "./rate-limit/RateLimiter";
 import type { CallRoom } from "./room/CallRoom";
 
 /** Bindings, vars and secrets of the Worker (see wrangler.toml and .dev.vars.example). */
 export interface Env {
   ASSETS: Fetcher;
   CALL_ROOM: DurableObjectNamespace<CallRoom>;
+  /** Fixed-window counters behind the auth and ticket rate limits. */
+  RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
+  /** Overrides of the rate limits, "rule=limit/seconds,…" (see src/http/middleware/rate-limit.ts). */
+  RATE_LIMITS?: string;
   /** "production" or "development". */
   APP_ENV: string;
   /** Comma-separated extra origins allowed to call the API cross-origin. */

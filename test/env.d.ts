@@ -5,7 +5,7 @@ declare global {
     interface Env extends WorkerEnv {}
     interface GlobalProps {
       mainModule: typeof import("../src/worker");
-      durableNamespaces: "CallRoom";
+      durableNamespaces: "CallRoom" | "RateLimiter";
     }
   }
 }
@@ -16,5 +16,7 @@ declare module "vitest" {
     dbProxy: string;
     dbKind: string;
     dbControl: string;
+    /** The local stand-in of Cloudflare's TURN credentials API (test/turn-stand-in.ts). */
+    turnStandIn: { base: string; keyId: string; token: string };
   }
 }

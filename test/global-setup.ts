@@ -10,6 +10,7 @@ import {
   startPostgresCluster,
 } from "../scripts/local-db.ts";
 import { runMigrations } from "../scripts/migrate.ts";
+import { startTurnStandIn } from "./turn-stand-in.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -17,6 +18,7 @@ declare module "vitest" {
     dbProxy: string;
     dbKind: string;
     dbControl: string;
+    turnStandIn: { base: string; keyId: string; token: string };
   }
 }
 
@@ -31,7 +33,11 @@ export default async function setup(project: TestProject) {
   project.provide("dbKind", postgres.kind);
   // POST `${dbControl}/down` and `/up` simulate a Postgres outage (see scripts/db-bridge.ts).
   project.provide("dbControl", `http://${bridge.proxy}/control`);
+  // Cloudflare's TURN credentials API, stood in locally (see test/turn-stand-in.ts).
+  const turn = await startTurnStandIn();
+  project.provide("turnStandIn", { base: turn.base, keyId: turn.keyId, token: turn.token });
   return async () => {
+    await turn.close();
     await bridge.close();
     await postgres.stop();
   };

@@ -30,6 +30,9 @@ export default defineConfig({
                 JWT_SECRET: "test-secret-that-is-long-enough-for-hs256-0123456789",
                 DATABASE_URL: inject("databaseUrl"),
                 DB_WS_PROXY: inject("dbProxy"),
+                // Short windows so the rate-limit tests trip and recover in seconds. IP rules only count
+                // requests that carry CF-Connecting-IP, which only those tests send.
+                RATE_LIMITS: "signup_ip=3/2,login_ip=3/2,refresh_ip=3/2,ticket_ip=3/2",
               },
             },
           })),

@@ -1,0 +1,75 @@
+import type { Context } from "hono";
+import { sha256Hex } from "../../domain/secrets";
+import type { Env } from "../../env";
+import { ApiError } from "../errors";
+
+/** The limited actions; `_ip` rules count per client address, `_account` rules per email or user. */
+export type RateRule =
+  | "signup_ip"
+  | "login_ip"
+  | "login_account"
+  | "refresh_ip"
+  | "ticket_ip"
+  | "ticket_account";
+
+interface Limit {
+  limit: number;
+  windowSeconds: number;
+}
+
+/** Production limits; `RATE_LIMITS` ("rule=limit/seconds,…") overrides any of them. */
+const DEFAULT_LIMITS: Record<RateRule, Limit> = {
+  signup_ip: { limit: 10, windowSeconds: 3600 },
+  login_ip: { limit: 30, windowSeconds: 300 },
+  login_account: { limit: 10, windowSeconds: 300 },
+  refresh_ip: { limit: 60, windowSeconds: 60 },
+  ticket_ip: { limit: 60, windowSeconds: 60 },
+  ticket_account: { limit: 30, windowSeconds: 60 },
+};
+
+const isRule = (name: string): name is RateRule => Object.hasOwn(DEFAULT_LIMITS, name);
+
+/** The limits in force: the defaults with `RATE_LIMITS` overrides; malformed entries are ignored. */
+export function rateLimits(overrides: string | undefined): Record<RateRule, Limit> {
+  const limits = { ...DEFAULT_LIMITS };
+  for (const entry of (overrides ?? "").split(",")) {
+    const match = /^\s*([a-z_]+)\s*=\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(entry);
+    if (!match?.[1] || !isRule(match[1])) continue;
+    const limit = Number(match[2]);
+    const windowSeconds = Number(match[3]);
+    if (limit >= 1 && windowSeconds >= 1) limits[match[1]] = { limit, windowSeconds };
+  }
+  return limits;
+}
+
+/** The caller's address as Cloudflare's edge reports it; absent only in local runs. */
+export function clientIp(c: Context): string | undefined {
+  return c.req.header("CF-Connecting-IP") ?? undefined;
+}
+
+/**
+ * Counts one attempt for `subject` under `rule` and throws 429 `rate_limited` with `Retry-After` once the
+ * limit is reached. A limiter failure lets the request through: an outage must not lock everyone out.
+ */
+export async function enforceRateLimit(env: Env, rule: RateRule, subject: string | undefined): Promise<void> {
+  if (!subject) return;
+  const { limit, windowSeconds } = rateLimits(env.RATE_LIMITS)[rule];
+  // Hashed so the object's name carries no address or email.
+  const name = `${rule}:${await sha256Hex(subject.toLowerCase())}`;
+  let decision: { allowed: boolean; retryAfter: number };
+  try {
+    decision = await env.RATE_LIMITER.getByName(name).hit(limit, windowSeconds);
+  } catch (error) {
+    console.error("rate limiter unavailable", error instanceof Error ? error.message : String(error));
+    return;
+  }
+  if (!decision.allowed) {
+    throw new ApiError(
+      429,
+      "rate_limited",
+      `Too many attempts. Try again in ${decision.retryAfter} seconds.`,
+      { retry_after: decision.retryAfter },
+      { "Retry-After": String(decision.retryAfter) },
+    );
+  }
+}

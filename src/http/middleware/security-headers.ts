@@ -1,0 +1,64 @@
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../context";
+
+/** The app's pages: own scripts only, media from the camera, sockets to this host. */
+export const APP_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob: mediastream:",
+  "connect-src 'self' wss: ws:",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+/** JSON answers are never rendered: nothing may load or frame them. */
+export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+
+/**
+ * Security headers on every response the Worker makes. `/embed` is framed by the call's own origins and
+ * sets its own CSP, so only the framing-neutral headers are added there. HSTS only in production, where
+ * the site is served over https.
+ */
+export function securityHeaders(): MiddlewareHandler<AppEnv> {
+  return async function securityHeaders(c, next) {
+    await next();
+    // A WebSocket upgrade carries no document; copying it would lose the socket.
+    if (c.res.status === 101 || c.res.webSocket) return;
+    // Responses from fetch() (e.g. static assets) have immutable headers; copy before changing them.
+    let response = c.res;
+    let copied = false;
+    try {
+      response.headers.set("X-Content-Type-Options", "nosniff");
+    } catch {
+      response = new Response(response.body, response);
+      response.headers.set("X-Content-Type-Options", "nosniff");
+      copied = true;
+    }
+    const headers = response.headers;
+    headers.set("Referrer-Policy", "strict-origin-when-cross-origin");
+    headers.set("Cross-Origin-Opener-Policy", "same-origin");
+    headers.set(
+      "Permissions-Policy",
+      "camera=(self), microphone=(self), display-capture=(self), geolocation=()",
+    );
+    const path = new URL(c.req.url).pathname;
+    const isApi = path === "/api" || path.startsWith("/api/");
+    if (isApi) {
+      headers.set("Content-Security-Policy", API_CSP);
+      if (!headers.has("Cache-Control")) headers.set("Cache-Control", "no-store");
+    }
+    if (!(path === "/embed" || path.startsWith("/embed/"))) {
+      headers.set("X-Frame-Options", "DENY");
+      if (!isApi && !headers.has("Content-Security-Policy")) headers.set("Content-Security-Policy", APP_CSP);
+    }
+    if (c.env.APP_ENV === "production") {
+      headers.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
+    }
+    if (copied) c.res = response;
+  };
+}
