@@ -190,8 +190,10 @@ export const CLIENT_EVENT_TYPES = clientFrameSchema.options.map((o) => o.shape.e
 
 // ---------------------------------------------------------------- server → client
 
-const relayed = (eventType: "offer" | "answer" | "ice_candidate", data: z.ZodType) =>
-  frame(eventType, z.object({ sender_id: z.string(), data }));
+const relayed = <T extends "offer" | "answer" | "ice_candidate", D extends z.ZodType>(
+  eventType: T,
+  data: D,
+) => frame(eventType, z.object({ sender_id: z.string(), data }));
 
 export const leaveReasonSchema = z.enum(["left", "disconnected", "removed"]);
 export type LeaveReason = z.infer<typeof leaveReasonSchema>;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   CLOSE_CODES,
+  type ClientFrame,
   MAX_BAD_FRAMES_IN_A_ROW,
   MAX_FRAME_BYTES,
   RATE_LIMIT_BURST,
@@ -165,12 +166,13 @@ describe("host-only actions", () => {
     if (!ann) throw new Error("no Ann");
     const bob = room.join("Bob");
     const before = room.state.members;
-    for (const frame of [
+    const frames: ClientFrame[] = [
       { event_type: "accept_participant", payload: { participant_id: bob.participantId } },
       { event_type: "decline_participant", payload: { participant_id: bob.participantId } },
       { event_type: "remove_participant", payload: { participant_id: bob.participantId } },
       { event_type: "end_call", payload: {} },
-    ] as const) {
+    ];
+    for (const frame of frames) {
       room.send(ann.connection, frame);
       expect(room.lastOf(ann.connection, "error")?.payload).toMatchObject({
         code: "not_host",

@@ -1,3 +1,4 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { issueTicket } from "../../../src/domain/tickets";
 import type { ClientFrame, ServerEventType, ServerFrame, ServerFrameOf } from "../../../src/protocol/room";
@@ -9,12 +10,20 @@ const WAIT_MS = 3_000;
 /** A unique call link and call id for one test, so tests never share a room or rows. */
 export function newCall(title = "Team sync") {
   const id = crypto.randomUUID();
-  return { id, link: `call-${id.slice(0, 8)}-${crypto.randomUUID().slice(0, 12)}`, title, hostUserId: crypto.randomUUID() };
+  return {
+    id,
+    link: `call-${id.slice(0, 8)}-${crypto.randomUUID().slice(0, 12)}`,
+    title,
+    hostUserId: crypto.randomUUID(),
+  };
 }
 export type TestCall = ReturnType<typeof newCall>;
 
 /** Claims for a person in `call`: the host, a signed-in participant, or a guest. */
-export function claimsFor(call: TestCall, who: { name: string; sub?: string; guest?: boolean }): TicketClaims {
+export function claimsFor(
+  call: TestCall,
+  who: { name: string; sub?: string; guest?: boolean },
+): TicketClaims {
   const guest = who.guest ?? false;
   return {
     sub: who.sub ?? (guest ? `guest:${crypto.randomUUID()}` : crypto.randomUUID()),
@@ -38,7 +47,10 @@ export class RoomClient {
   private cursor = 0;
   private wake: (() => void) | null = null;
 
-  private constructor(readonly ws: WebSocket, readonly claims: TicketClaims) {
+  private constructor(
+    readonly ws: WebSocket,
+    readonly claims: TicketClaims,
+  ) {
     ws.addEventListener("message", (event: MessageEvent) => {
       const parsed = serverFrameSchema.safeParse(JSON.parse(String(event.data)));
       if (!parsed.success) throw new Error(`room sent a frame outside the protocol: ${String(event.data)}`);
@@ -64,7 +76,10 @@ export class RoomClient {
   }
 
   /** Opens a socket and sends `join_room`. */
-  static async join(claims: TicketClaims, payload: Extract<ClientFrame, { event_type: "join_room" }>["payload"] = {}) {
+  static async join(
+    claims: TicketClaims,
+    payload: Extract<ClientFrame, { event_type: "join_room" }>["payload"] = {},
+  ) {
     const client = await RoomClient.open(claims);
     client.send({ event_type: "join_room", payload });
     return client;
@@ -87,7 +102,8 @@ export class RoomClient {
     for (;;) {
       while (this.cursor < this.frames.length) {
         const frame = this.frames[this.cursor++] as ServerFrame;
-        if (frame.event_type === eventType && where(frame as ServerFrameOf<T>)) return frame as ServerFrameOf<T>;
+        if (frame.event_type === eventType && where(frame as ServerFrameOf<T>))
+          return frame as ServerFrameOf<T>;
       }
       if (this.closed) throw new Error(`socket closed (${this.closed.code}) while waiting for ${eventType}`);
       if (Date.now() > deadline) {
@@ -141,4 +157,24 @@ export class RoomClient {
       };
     });
   }
+}
+
+/** The call's room object. */
+export function roomStub(link: string) {
+  return env.CALL_ROOM.getByName(link);
+}
+
+/** Moves the room's clock `ms` ahead of real time (so resume seats and outbox retries come due). */
+export async function advanceRoomClock(link: string, ms: number): Promise<void> {
+  await runInDurableObject(roomStub(link), (instance) => {
+    (instance as unknown as { clock: () => number }).clock = () => Date.now() + ms;
+  });
+}
+
+/** Rows waiting in the room's outbox. */
+export async function outboxSize(link: string): Promise<number> {
+  return runInDurableObject(
+    roomStub(link),
+    (_instance, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox").one().n,
+  );
 }
