@@ -1,20 +1,38 @@
 import { useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
+import { useEffect, useRef } from "preact/hooks";
 import { useLocation } from "preact-iso";
-import { api, type PublicCall } from "../api";
+import { ticketClaimsSchema } from "../../../src/protocol/ticket";
+import {
+  ApiRequestError,
+  api,
+  describeError,
+  type PublicCall,
+  session,
+  type TicketResult as Ticket,
+} from "../api";
+import { CallScreen } from "../components/call/CallScreen";
+import { playKnock } from "../components/call/knock";
 import { CallUnavailable } from "../components/join/CallUnavailable";
 import { JoinPanel } from "../components/join/JoinPanel";
+import type { JoinChoice } from "../components/join/types";
 import { Loading } from "../components/Loading";
+import { type CallModel, createCallModel, FatalConnectError } from "../models/call";
+import type { CallPhase } from "../models/call-state";
+import type { IceServersAnswer } from "../rtc/ice";
 
-// Placeholder until the call screens land (issue 6 replaces this file): loads the call and shows the join page.
-
-/** `/call/:link` and `/embed/:link`. */
+/** `/call/:link` and `/embed/:link`: the join page, then the waiting room, the call and its last screen. */
 export function Call({ link }: { link: string }) {
   const { path } = useLocation();
   const embedded = path.startsWith("/embed/");
   const call = useSignal<PublicCall | null>(null);
   const failure = useSignal<unknown>(null);
-  const joined = useSignal(false);
+  const isHost = useSignal(false);
+  const model = useSignal<CallModel | null>(null);
+  const busy = useSignal(false);
+  const joinError = useSignal<string | undefined>(undefined);
+  const signedIn = session.status.value === "signed_in";
+  const modelRef = useRef<CallModel | null>(null);
+  modelRef.current = model.value;
 
   useEffect(() => {
     api.publicCall(link).then(
@@ -28,19 +46,171 @@ export function Call({ link }: { link: string }) {
     );
   }, [link, call, failure]);
 
+  // The public call does not say who hosts it; a signed-in person's ticket does.
+  useEffect(() => {
+    if (!signedIn) {
+      isHost.value = false;
+      return;
+    }
+    api.ticket(link, {}).then(
+      (ticket) => {
+        isHost.value = ticketIsHost(ticket.ticket);
+      },
+      () => undefined,
+    );
+  }, [link, signedIn, isHost]);
+
+  // Leaving the page leaves the call.
+  useEffect(() => () => modelRef.current?.dispose(), []);
+
+  async function join(choice: JoinChoice) {
+    busy.value = true;
+    joinError.value = undefined;
+    const body = signedIn ? {} : { display_name: choice.displayName ?? "" };
+    let first: Ticket | null;
+    try {
+      first = await api.ticket(link, body);
+    } catch (error) {
+      joinError.value = describeError(error);
+      busy.value = false;
+      return;
+    }
+    isHost.value = ticketIsHost(first.ticket);
+    const freshTicket = async (): Promise<Ticket> => {
+      const ticket = first ?? (await api.ticket(link, body));
+      first = null;
+      return ticket;
+    };
+    model.value = createCallModel({
+      stream: choice.stream,
+      audio: choice.audio,
+      video: choice.video,
+      onKnock: playKnock,
+      async connectUrl() {
+        try {
+          const ticket = await freshTicket();
+          return `${ticket.ws_url}?ticket=${encodeURIComponent(ticket.ticket)}`;
+        } catch (error) {
+          // Retrying cannot help when the call is gone or this person may no longer join.
+          if (
+            error instanceof ApiRequestError &&
+            error.status >= 400 &&
+            error.status < 500 &&
+            error.status !== 429
+          ) {
+            throw new FatalConnectError(describeError(error));
+          }
+          throw error;
+        }
+      },
+      async iceServers(): Promise<IceServersAnswer> {
+        if (session.status.peek() === "signed_in") return api.iceServers() as Promise<IceServersAnswer>;
+        const ticket = await api.ticket(link, body);
+        const response = await fetch("/api/ice-servers", {
+          headers: { authorization: `Bearer ${ticket.ticket}` },
+        });
+        if (!response.ok) throw new Error(`ice servers: ${response.status}`);
+        return (await response.json()) as IceServersAnswer;
+      },
+    });
+    busy.value = false;
+  }
+
+  function reset() {
+    model.value?.dispose();
+    model.value = null;
+  }
+
   if (failure.value) return <CallUnavailable error={failure.value} embedded={embedded} />;
   if (!call.value) return <Loading text="Opening the call…" />;
-  if (joined.value) return <p role="status">Joining…</p>;
+  const current = model.value;
+  if (!current) {
+    return (
+      <JoinPanel
+        link={link}
+        call={call.value}
+        isHost={isHost.value}
+        embedded={embedded}
+        defaultName={session.user.value?.name}
+        onJoin={(choice) => void join(choice)}
+        busy={busy.value}
+        error={joinError.value}
+      />
+    );
+  }
+  const state = current.state.value;
+  if (state.phase === "in-call") return <CallScreen model={current} title={call.value.title} />;
+  if (state.phase === "joining" || state.phase === "waiting") {
+    return (
+      <section class="call-wait stack">
+        <h1>{call.value.title}</h1>
+        <p role="status" class="wait-text">
+          {state.phase === "waiting"
+            ? `Waiting for the host to let you in… ${call.value.host.name} will see that you asked to join.`
+            : state.link === "reconnecting"
+              ? "Reconnecting…"
+              : "Joining…"}
+        </p>
+        <div class="actions">
+          <button type="button" class="btn secondary" onClick={reset}>
+            Cancel
+          </button>
+        </div>
+      </section>
+    );
+  }
+  return <CallOver phase={state.phase} notice={state.notice} embedded={embedded} onRejoin={reset} />;
+}
+
+const overText: Record<Exclude<CallPhase, "joining" | "waiting" | "in-call">, string> = {
+  left: "You left the call.",
+  ended: "The call has ended.",
+  declined: "The host declined your request to join.",
+  removed: "The host removed you from the call.",
+  failed: "The connection to the call was lost.",
+};
+
+function CallOver(props: {
+  phase: Exclude<CallPhase, "joining" | "waiting" | "in-call">;
+  notice: string | null;
+  embedded: boolean;
+  onRejoin(): void;
+}) {
+  const headline = props.phase === "failed" && props.notice ? props.notice : overText[props.phase];
   return (
-    <JoinPanel
-      link={link}
-      call={call.value}
-      isHost={false}
-      embedded={embedded}
-      onJoin={(choice) => {
-        for (const track of choice.stream?.getTracks() ?? []) track.stop();
-        joined.value = true;
-      }}
-    />
+    <section class="call-over stack">
+      <h1>
+        {props.phase === "left" ? "You left" : props.phase === "ended" ? "Call ended" : "Not in the call"}
+      </h1>
+      <p role={props.phase === "failed" ? "alert" : "status"}>
+        {headline}
+        {props.phase !== "failed" && props.notice ? ` ${props.notice}` : ""}
+      </p>
+      <div class="actions">
+        {(props.phase === "left" || props.phase === "failed") && (
+          <button type="button" class="btn" onClick={props.onRejoin}>
+            Rejoin
+          </button>
+        )}
+        {!props.embedded && (
+          <a class="btn secondary" href="/">
+            Back home
+          </a>
+        )}
+      </div>
+    </section>
   );
+}
+
+/** Whether a ticket belongs to the call's host (read only to choose the join button's words). */
+function ticketIsHost(token: string): boolean {
+  const payload = token.split(".")[1];
+  if (!payload) return false;
+  try {
+    const json: unknown = JSON.parse(atob(payload.replaceAll("-", "+").replaceAll("_", "/")));
+    const claims = ticketClaimsSchema.safeParse(json);
+    return claims.success && claims.data.sub === claims.data.host_user_id;
+  } catch {
+    return false;
+  }
 }

@@ -1,0 +1,44 @@
+import { useEffect, useRef } from "preact/hooks";
+
+interface VideoProps {
+  stream: MediaStream | null;
+  /** Bumped when the stream's tracks change, to re-attach and play. */
+  version?: number;
+  muted?: boolean;
+  mirrored?: boolean;
+  fit?: "cover" | "contain";
+  /** The browser refused to start sound without a tap. */
+  onBlocked?: () => void;
+}
+
+/** A `<video>` playing a MediaStream inline (no fullscreen takeover on phones). */
+export function Video({
+  stream,
+  version = 0,
+  muted = false,
+  mirrored = false,
+  fit = "cover",
+  onBlocked,
+}: VideoProps) {
+  const ref = useRef<HTMLVideoElement>(null);
+  // `version` re-plays after tracks change.
+  useEffect(() => {
+    const video = ref.current;
+    if (!video) return;
+    if (video.srcObject !== stream) video.srcObject = stream;
+    if (!stream) return;
+    video.play().catch((error: unknown) => {
+      if (error instanceof DOMException && error.name === "NotAllowedError") onBlocked?.();
+    });
+  }, [stream, version, onBlocked]);
+  return (
+    <video
+      ref={ref}
+      class={`video ${fit}${mirrored ? " mirrored" : ""}`}
+      autoPlay
+      playsInline
+      muted={muted}
+      disablePictureInPicture
+    />
+  );
+}

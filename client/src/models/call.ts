@@ -1,0 +1,308 @@
+// The call model: one signaling socket, one PeerLink per remote person, the person's own media, and the
+// pure reducer of call-state.ts — grouped as signals and actions that views only read and call.
+import { computed, signal } from "@preact/signals";
+import { iceCandidateSchema, sessionDescriptionSchema } from "../../../src/protocol/room";
+import { CLOSE_CODES, type ClientFrame, type ServerFrame } from "../rtc/frames";
+import { FALLBACK_ICE_SERVERS, IceServerSource, type IceServersAnswer } from "../rtc/ice";
+import { LocalMedia } from "../rtc/LocalMedia";
+import { type LocalTracks, PeerLink } from "../rtc/PeerLink";
+import { FatalConnectError, SignalingSocket, type SocketStatus } from "../rtc/signaling";
+import { SpeakingDetector } from "../rtc/speaking";
+import {
+  type CallState,
+  dropReaction,
+  finish,
+  initialCallState,
+  isFinal,
+  patchSelf,
+  reduceFrame,
+  setChatOpen,
+  setLink,
+} from "./call-state";
+
+export { FatalConnectError };
+
+export interface CallModelDeps {
+  /** A fresh WebSocket URL with a new ticket, for the first connection and every reconnect. */
+  connectUrl(): Promise<string>;
+  iceServers(): Promise<IceServersAnswer>;
+  /** What the person chose on the join panel. */
+  stream: MediaStream | null;
+  audio: boolean;
+  video: boolean;
+  /** Plays the knock sound for a host (views decide how). */
+  onKnock?(): void;
+}
+
+/** How long a reaction floats over the sender's tile. */
+const REACTION_MS = 4_000;
+const STATS_EVERY_MS = 2_000;
+const candidatesSchema = iceCandidateSchema.array().or(iceCandidateSchema).nullable();
+
+/** One call, from connecting to the last screen. Call `dispose()` when the screen goes away. */
+export function createCallModel(deps: CallModelDeps) {
+  const state = signal<CallState>(initialCallState);
+  const peers = signal<ReadonlyMap<string, PeerLink>>(new Map());
+  const soundBlocked = signal(false);
+  const speaking = new SpeakingDetector();
+  const media = new LocalMedia(deps.stream, deps.audio, deps.video, (slot, track) => {
+    for (const link of peers.peek().values()) void link.setTrack(slot, track);
+  });
+  const selfSpeaking = speaking.watch("self", media.stream);
+  const ice = new IceServerSource(deps.iceServers, (servers) => {
+    for (const link of peers.peek().values()) link.setIceServers(servers);
+  });
+  const iceReady = ice.load();
+  /** Whether this person has been admitted before: after a resume nobody gets a fresh offer from us. */
+  let admittedOnce = false;
+  let torn = false;
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+
+  const socket = new SignalingSocket({
+    url: deps.connectUrl,
+    onOpen: () => {
+      const current = state.peek();
+      socket.sendFirst({
+        event_type: "join_room",
+        payload: {
+          ...(current.resumeToken ? { resume_token: current.resumeToken } : {}),
+          audio: media.audio.peek(),
+          video: media.video.peek(),
+        },
+      });
+    },
+    onFrame: (frame) => void onFrame(frame),
+    onStatus: (status: SocketStatus) => {
+      if (status === "reconnecting") state.value = setLink(state.peek(), "reconnecting");
+    },
+    onEnd: ({ code, reason }) => {
+      const current = state.peek();
+      if (!isFinal(current.phase)) {
+        if (code === CLOSE_CODES.terminated) state.value = finish(current, "ended");
+        else if (code === CLOSE_CODES.removed)
+          state.value = finish(current, current.phase === "waiting" ? "declined" : "removed");
+        else if (code === CLOSE_CODES.room_full) state.value = finish(current, "failed", "The call is full.");
+        else if (code === CLOSE_CODES.replaced)
+          state.value = finish(current, "failed", "You joined this call in another tab.");
+        else if (code !== 1000)
+          state.value = finish(current, "failed", reason || "The connection to the call was lost.");
+      }
+      teardown();
+    },
+  });
+
+  const tracks = (): LocalTracks => ({
+    audio: media.audioTrack,
+    camera: media.cameraTrack,
+    screen: media.screenTrack,
+  });
+  const send = (frame: ClientFrame) => socket.send(frame);
+
+  function link(remoteId: string, initiator: boolean): PeerLink | null {
+    const existing = peers.peek().get(remoteId);
+    if (existing) return existing;
+    const self = state.peek().self;
+    if (!self || torn) return null;
+    const created = new PeerLink({
+      selfId: self.id,
+      remoteId,
+      initiator,
+      iceServers: ice.servers.length > 0 ? ice.servers : FALLBACK_ICE_SERVERS,
+      tracks,
+      stream: media.stream,
+      send,
+    });
+    const next = new Map(peers.peek());
+    next.set(remoteId, created);
+    peers.value = next;
+    return created;
+  }
+
+  function unlink(remoteId: string): void {
+    const existing = peers.peek().get(remoteId);
+    if (!existing) return;
+    existing.close();
+    speaking.unwatch(remoteId);
+    const next = new Map(peers.peek());
+    next.delete(remoteId);
+    peers.value = next;
+  }
+
+  function later(run: () => void, ms: number): void {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      run();
+    }, ms);
+    timers.add(timer);
+  }
+
+  async function onFrame(frame: ServerFrame): Promise<void> {
+    const before = state.peek();
+    state.value = reduceFrame(before, frame);
+    switch (frame.event_type) {
+      case "host_joined_room":
+      case "accepted_into_room": {
+        socket.markJoined();
+        const listed = new Set(frame.payload.participants.map((p) => p.id));
+        for (const id of peers.peek().keys()) if (!listed.has(id)) unlink(id);
+        if (!admittedOnce) {
+          admittedOnce = true;
+          // The newcomer offers to everyone already there (PROTOCOL.md §2); a host joining first has nobody.
+          await iceReady;
+          for (const id of listed) link(id, true);
+        } else {
+          // Back after a dropped socket: make the room's view of our media match what we show.
+          send({
+            event_type: "media_state",
+            payload: {
+              audio: media.audio.peek(),
+              video: media.video.peek(),
+              screen: media.screenTrack !== null,
+            },
+          });
+        }
+        return;
+      }
+      case "new_participant_request":
+        deps.onKnock?.();
+        return;
+      case "participant_left":
+        unlink(frame.payload.participant_id);
+        return;
+      case "offer":
+      case "answer": {
+        if (frame.event_type === "offer") await iceReady;
+        // The shared schema checked `data` already; this recovers its type.
+        const description = sessionDescriptionSchema.safeParse(frame.payload.data);
+        if (!description.success) return;
+        const target =
+          frame.event_type === "offer"
+            ? link(frame.payload.sender_id, false)
+            : peers.peek().get(frame.payload.sender_id);
+        await target?.handleDescription(description.data);
+        return;
+      }
+      case "ice_candidate": {
+        const candidates = candidatesSchema.safeParse(frame.payload.data);
+        if (candidates.success)
+          await peers.peek().get(frame.payload.sender_id)?.handleCandidates(candidates.data);
+        return;
+      }
+      case "emoji_received": {
+        const key = state.peek().reactions.at(-1)?.key;
+        if (key !== undefined) later(() => (state.value = dropReaction(state.peek(), key)), REACTION_MS);
+        return;
+      }
+      case "left_room":
+      case "call_terminated":
+      case "declined_from_room":
+      case "removed_from_room":
+        teardown();
+        return;
+      default:
+        return;
+    }
+  }
+
+  function teardown(): void {
+    if (torn) return;
+    torn = true;
+    for (const id of [...peers.peek().keys()]) unlink(id);
+    media.stop();
+    ice.stop();
+    speaking.close();
+    for (const timer of timers) clearTimeout(timer);
+    timers.clear();
+    clearInterval(statsTimer);
+    globalThis.removeEventListener?.("pagehide", onPageHide);
+    socket.close();
+  }
+
+  const statsTimer = setInterval(() => {
+    for (const peer of peers.peek().values()) void peer.sample();
+  }, STATS_EVERY_MS);
+
+  // Closing the tab: tell the room at once, so the others do not wait 30 s for a resume.
+  const onPageHide = () => {
+    socket.sendFirst({ event_type: "leave_room", payload: {} });
+  };
+  globalThis.addEventListener?.("pagehide", onPageHide);
+  socket.start();
+
+  const isHost = computed(() => state.value.self?.role === "host");
+  const everyone = computed(() => {
+    const s = state.value;
+    return s.self ? [s.self, ...s.participants] : s.participants;
+  });
+
+  return {
+    state,
+    peers,
+    media,
+    isHost,
+    everyone,
+    soundBlocked,
+    selfSpeaking,
+    /** The speaking signal of a remote person (their stream is watched once its audio arrives). */
+    speakingOf(id: string, stream: MediaStream) {
+      return speaking.watch(id, stream);
+    },
+    async toggleMicrophone() {
+      speaking.resume();
+      await media.setAudio(!media.audio.peek());
+      state.value = patchSelf(state.peek(), { audio: media.audio.peek() });
+      send({ event_type: "media_state", payload: { audio: media.audio.peek() } });
+      speaking.watch("self", media.stream);
+    },
+    async toggleCamera() {
+      await media.setVideo(!media.video.peek());
+      state.value = patchSelf(state.peek(), { video: media.video.peek() });
+      send({ event_type: "media_state", payload: { video: media.video.peek() } });
+    },
+    async toggleScreen() {
+      if (media.screenTrack) media.stopScreen();
+      else await media.startScreen();
+      const screen = media.screenTrack !== null;
+      state.value = patchSelf(state.peek(), { screen });
+      send({ event_type: "media_state", payload: { screen } });
+    },
+    async useDevice(kind: "audio" | "video", deviceId: string) {
+      await media.useDevice(kind, deviceId);
+      if (kind === "audio") speaking.watch("self", media.stream);
+    },
+    flipCamera: () => media.flipCamera(),
+    toggleHand() {
+      const raised = !(state.peek().self?.hand_raised ?? false);
+      state.value = patchSelf(state.peek(), { hand_raised: raised });
+      send({ event_type: "raise_hand", payload: { raised } });
+    },
+    /** Sends a chat message; false when it is empty or too long (nothing is lost: the field keeps it). */
+    sendChat(text: string): boolean {
+      return send({ event_type: "send_chat_message", payload: { text } });
+    },
+    sendEmoji: (emoji: string) => send({ event_type: "send_emoji", payload: { emoji } }),
+    setChatOpen(open: boolean) {
+      state.value = setChatOpen(state.peek(), open);
+    },
+    admit: (id: string) => send({ event_type: "accept_participant", payload: { participant_id: id } }),
+    decline: (id: string) => send({ event_type: "decline_participant", payload: { participant_id: id } }),
+    remove: (id: string) => send({ event_type: "remove_participant", payload: { participant_id: id } }),
+    /** Leaves (or stops knocking): shown at once, the room is told if it can be. */
+    leave() {
+      socket.sendFirst({ event_type: "leave_room", payload: {} });
+      state.value = finish(state.peek(), "left");
+      teardown();
+    },
+    endForEveryone() {
+      send({ event_type: "end_call", payload: {} });
+    },
+    /** Cuts the signaling socket as a network fault would (the seat is resumed). */
+    dropSocket: () => socket.drop(),
+    dispose() {
+      if (!isFinal(state.peek().phase)) socket.sendFirst({ event_type: "leave_room", payload: {} });
+      teardown();
+    },
+  };
+}
+
+export type CallModel = ReturnType<typeof createCallModel>;

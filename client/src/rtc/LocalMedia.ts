@@ -1,0 +1,197 @@
+// The person's own microphone, camera and screen. Mute and camera off only flip `track.enabled` (the far
+// side keeps its decoder and the light goes back on instantly); switching devices stops the old track
+// first (phones allow one camera at a time) and hands the new one to every connection by `replaceTrack`.
+import { signal } from "@preact/signals";
+import type { Slot } from "./PeerLink";
+
+/** 720p/30 from the camera; a phone starts on its front camera. */
+export function cameraConstraints(
+  deviceId?: string,
+  facingMode?: "user" | "environment",
+): MediaTrackConstraints {
+  return {
+    width: { ideal: 1280 },
+    height: { ideal: 720 },
+    frameRate: { ideal: 30, max: 30 },
+    ...(deviceId ? { deviceId: { exact: deviceId } } : { facingMode: facingMode ?? "user" }),
+  };
+}
+
+/** Echo cancellation and noise suppression on, as a call needs them. */
+export function microphoneConstraints(deviceId?: string): MediaTrackConstraints {
+  return {
+    echoCancellation: true,
+    noiseSuppression: true,
+    autoGainControl: true,
+    ...(deviceId ? { deviceId: { exact: deviceId } } : {}),
+  };
+}
+
+/** Whether this browser can share a screen at all (phones mostly cannot). */
+export function canShareScreen(): boolean {
+  return typeof navigator !== "undefined" && typeof navigator.mediaDevices?.getDisplayMedia === "function";
+}
+
+export class LocalMedia {
+  /** Microphone and camera, shown in the person's own tile. */
+  readonly stream: MediaStream;
+  readonly audio = signal(false);
+  readonly video = signal(false);
+  readonly screenStream = signal<MediaStream | null>(null);
+  /** The last device problem, in words. */
+  readonly problem = signal<string | null>(null);
+  /** Bumped whenever a track is replaced, so views re-attach the stream. */
+  readonly version = signal(0);
+  private facing: "user" | "environment" = "user";
+  private stopped = false;
+
+  constructor(
+    initial: MediaStream | null,
+    audio: boolean,
+    video: boolean,
+    private readonly onTrack: (slot: Slot, track: MediaStreamTrack | null) => void,
+  ) {
+    this.stream = new MediaStream(initial?.getTracks() ?? []);
+    const mic = this.track("audio");
+    const camera = this.track("video");
+    if (mic) mic.enabled = audio;
+    if (camera) camera.enabled = video;
+    this.audio.value = audio && mic !== null;
+    this.video.value = video && camera !== null;
+  }
+
+  get audioTrack(): MediaStreamTrack | null {
+    return this.track("audio");
+  }
+
+  get cameraTrack(): MediaStreamTrack | null {
+    return this.track("video");
+  }
+
+  get screenTrack(): MediaStreamTrack | null {
+    return this.screenStream.value?.getVideoTracks()[0] ?? null;
+  }
+
+  /** Mutes or unmutes; asks for the microphone the first time if the person joined without one. */
+  async setAudio(on: boolean): Promise<void> {
+    let track = this.track("audio");
+    if (on && !track) track = await this.acquire("audio", microphoneConstraints());
+    if (!track) return;
+    track.enabled = on;
+    this.audio.value = on;
+  }
+
+  /** Camera on or off; asks for the camera the first time if the person joined without one. */
+  async setVideo(on: boolean): Promise<void> {
+    let track = this.track("video");
+    if (on && !track) track = await this.acquire("video", cameraConstraints(undefined, this.facing));
+    if (!track) return;
+    track.enabled = on;
+    this.video.value = on;
+  }
+
+  /** Uses another microphone or camera. */
+  async useDevice(kind: "audio" | "video", deviceId: string): Promise<void> {
+    const constraints = kind === "audio" ? microphoneConstraints(deviceId) : cameraConstraints(deviceId);
+    const track = await this.acquire(kind, constraints);
+    if (track) track.enabled = kind === "audio" ? this.audio.value : this.video.value;
+  }
+
+  /** Front ↔ back camera on a phone. */
+  async flipCamera(): Promise<void> {
+    this.facing = this.facing === "user" ? "environment" : "user";
+    const track = await this.acquire("video", cameraConstraints(undefined, this.facing));
+    if (track) track.enabled = this.video.value;
+  }
+
+  /** Starts sharing a screen, window or tab; false when the person cancelled or it is not possible. */
+  async startScreen(): Promise<boolean> {
+    if (!canShareScreen() || this.screenStream.value) return Boolean(this.screenStream.value);
+    try {
+      const display = await navigator.mediaDevices.getDisplayMedia({
+        video: { frameRate: { ideal: 15, max: 30 } },
+        audio: false,
+      });
+      const track = display.getVideoTracks()[0];
+      if (!track || this.stopped) {
+        for (const t of display.getTracks()) t.stop();
+        return false;
+      }
+      track.contentHint = "detail";
+      // The browser's own "Stop sharing" bar ends the track.
+      track.onended = () => this.stopScreen();
+      this.screenStream.value = display;
+      this.onTrack("screen", track);
+      return true;
+    } catch (error) {
+      if (!(error instanceof DOMException && error.name === "NotAllowedError"))
+        this.problem.value = "Screen sharing did not start.";
+      return false;
+    }
+  }
+
+  stopScreen(): void {
+    const display = this.screenStream.value;
+    if (!display) return;
+    for (const track of display.getTracks()) track.stop();
+    this.screenStream.value = null;
+    this.onTrack("screen", null);
+  }
+
+  /** Releases every device (the camera light goes off). */
+  stop(): void {
+    this.stopped = true;
+    for (const track of this.stream.getTracks()) track.stop();
+    this.stopScreen();
+  }
+
+  private track(kind: "audio" | "video"): MediaStreamTrack | null {
+    return (kind === "audio" ? this.stream.getAudioTracks() : this.stream.getVideoTracks())[0] ?? null;
+  }
+
+  private async acquire(
+    kind: "audio" | "video",
+    constraints: MediaTrackConstraints,
+  ): Promise<MediaStreamTrack | null> {
+    const old = this.track(kind);
+    // Stop first: many phones cannot open a second camera while one is live.
+    old?.stop();
+    try {
+      const fresh = await navigator.mediaDevices.getUserMedia(
+        kind === "audio" ? { audio: constraints } : { video: constraints },
+      );
+      const track = fresh.getTracks()[0] ?? null;
+      if (!track || this.stopped) {
+        track?.stop();
+        return null;
+      }
+      if (old) this.stream.removeTrack(old);
+      this.stream.addTrack(track);
+      this.problem.value = null;
+      this.version.value += 1;
+      this.onTrack(kind === "audio" ? "audio" : "camera", track);
+      return track;
+    } catch (error) {
+      if (old) {
+        this.stream.removeTrack(old);
+        this.onTrack(kind === "audio" ? "audio" : "camera", null);
+        this.version.value += 1;
+      }
+      this.problem.value = describeDeviceError(error, kind);
+      if (kind === "audio") this.audio.value = false;
+      else this.video.value = false;
+      return null;
+    }
+  }
+}
+
+/** A getUserMedia failure in words a person understands. */
+export function describeDeviceError(error: unknown, kind: "audio" | "video"): string {
+  const device = kind === "audio" ? "microphone" : "camera";
+  const name = error instanceof DOMException ? error.name : "";
+  if (name === "NotAllowedError" || name === "SecurityError")
+    return `The ${device} is blocked. Allow it in the browser's site settings.`;
+  if (name === "NotFoundError" || name === "OverconstrainedError") return `No ${device} was found.`;
+  if (name === "NotReadableError") return `The ${device} is in use by another app.`;
+  return `The ${device} could not be started.`;
+}

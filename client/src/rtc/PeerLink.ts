@@ -1,0 +1,290 @@
+// One RTCPeerConnection to one remote person. Every connection carries three fixed slots in this order
+// — microphone, camera, screen — created by the side that offers first, so the screen share and device
+// changes are `replaceTrack` on an existing slot (no renegotiation, nothing to tell apart on the far
+// side). Later renegotiations (ICE restart) follow the perfect negotiation pattern.
+import { signal } from "@preact/signals";
+import { type Batcher, createBatcher } from "./batcher";
+import type { ClientFrame } from "./frames";
+import { decideOnOffer, isPolite, shouldReportCandidateError } from "./negotiation";
+import { type Quality, readSample, type StatsSample, summarize } from "./stats";
+
+/** The three slots every connection carries, in m-line order. */
+export const SLOTS = ["audio", "camera", "screen"] as const;
+export type Slot = (typeof SLOTS)[number];
+
+export type LocalTracks = Record<Slot, MediaStreamTrack | null>;
+
+interface CandidateInit {
+  candidate?: string;
+  sdpMid?: string | null;
+  sdpMLineIndex?: number | null;
+  usernameFragment?: string | null;
+}
+
+interface DescriptionInit {
+  type: "offer" | "answer" | "pranswer" | "rollback";
+  sdp?: string;
+}
+
+export interface PeerLinkOptions {
+  selfId: string;
+  remoteId: string;
+  /** The newcomer offers first (PROTOCOL.md §2); the others wait for its offer. */
+  initiator: boolean;
+  iceServers: RTCIceServer[];
+  tracks(): LocalTracks;
+  /** The local camera+microphone stream, so the far side's `ontrack` sees one stream. */
+  stream: MediaStream;
+  send(frame: ClientFrame): void;
+}
+
+/** Candidates gathered within this window travel in one `ice_candidate` frame. */
+const CANDIDATE_BATCH_MS = 25;
+/** A connection `disconnected` this long gets an ICE restart (a `failed` one at once). */
+const DISCONNECTED_RESTART_MS = 4_000;
+/** An offer without an answer is sent again (the other side's socket may have been reconnecting). */
+const OFFER_RESEND_MS = 6_000;
+const OFFER_RESENDS = 5;
+
+export class PeerLink {
+  readonly pc: RTCPeerConnection;
+  /** The remote microphone and camera. */
+  readonly media = new MediaStream();
+  /** The remote screen share. */
+  readonly screen = new MediaStream();
+  readonly connection = signal<RTCPeerConnectionState>("new");
+  readonly quality = signal<Quality | null>(null);
+  /** Why this person cannot be reached, in words; null while fine. */
+  readonly problem = signal<string | null>(null);
+  /** Bumped when remote tracks change, so views re-attach streams. */
+  readonly tracksVersion = signal(0);
+
+  private readonly polite: boolean;
+  private makingOffer = false;
+  private ignoreOffer = false;
+  private settingRemoteAnswer = false;
+  private attached = false;
+  private closed = false;
+  private pendingCandidates: CandidateInit[] = [];
+  private readonly outgoing: Batcher<CandidateInit>;
+  private disconnectedTimer: ReturnType<typeof setTimeout> | null = null;
+  private resendTimer: ReturnType<typeof setTimeout> | null = null;
+  private resends = 0;
+  private lastSample: StatsSample | null = null;
+
+  constructor(private readonly options: PeerLinkOptions) {
+    this.polite = isPolite(options.selfId, options.remoteId);
+    this.pc = new RTCPeerConnection({ iceServers: options.iceServers, bundlePolicy: "max-bundle" });
+    this.outgoing = createBatcher(CANDIDATE_BATCH_MS, (batch) =>
+      options.send({ event_type: "ice_candidate", payload: { target_id: options.remoteId, data: batch } }),
+    );
+    this.pc.onicecandidate = ({ candidate }) => {
+      if (candidate) this.outgoing.push(candidate.toJSON());
+      else this.outgoing.flush();
+    };
+    this.pc.ontrack = ({ transceiver, track }) => this.onTrack(transceiver, track);
+    this.pc.onnegotiationneeded = () => void this.makeOffer();
+    this.pc.onconnectionstatechange = () => this.onConnectionState();
+    if (options.initiator) {
+      const tracks = options.tracks();
+      for (const slot of SLOTS) {
+        const kind = slot === "audio" ? "audio" : "video";
+        this.pc.addTransceiver(tracks[slot] ?? kind, { direction: "sendrecv", streams: [options.stream] });
+      }
+      this.attached = true;
+    }
+  }
+
+  get remoteId(): string {
+    return this.options.remoteId;
+  }
+
+  /** A remote offer or answer. */
+  async handleDescription(description: DescriptionInit): Promise<void> {
+    if (this.closed) return;
+    try {
+      if (description.type === "offer") {
+        this.ignoreOffer =
+          decideOnOffer({
+            polite: this.polite,
+            makingOffer: this.makingOffer,
+            signalingState: this.pc.signalingState,
+            settingRemoteAnswer: this.settingRemoteAnswer,
+          }) === "ignore";
+        if (this.ignoreOffer) return;
+      }
+      this.settingRemoteAnswer = description.type === "answer";
+      await this.pc.setRemoteDescription(description);
+      this.settingRemoteAnswer = false;
+      if (description.type === "answer") this.stopResend();
+      await this.drainCandidates();
+      if (description.type === "offer") {
+        if (!this.attached) await this.attach();
+        await this.pc.setLocalDescription();
+        const answer = this.pc.localDescription;
+        if (answer) this.sendDescription("answer", answer);
+      }
+    } catch (error) {
+      this.settingRemoteAnswer = false;
+      // A late answer to an offer already rolled back is harmless; anything else is worth showing.
+      if (description.type === "offer") this.problem.value = "Could not set up the connection.";
+      console.warn("vcme: description failed", error);
+    }
+  }
+
+  /** Remote candidates: applied once the remote description is set, queued until then. */
+  async handleCandidates(data: CandidateInit | CandidateInit[] | null): Promise<void> {
+    if (this.closed || data === null) return;
+    const list = Array.isArray(data) ? data : [data];
+    if (!this.pc.remoteDescription) {
+      this.pendingCandidates.push(...list);
+      return;
+    }
+    for (const candidate of list) await this.addCandidate(candidate);
+  }
+
+  /** Puts a new local track (or none) on a slot: device switch, camera flip, screen share. */
+  async setTrack(slot: Slot, track: MediaStreamTrack | null): Promise<void> {
+    if (!this.attached || this.closed) return;
+    const transceiver = this.pc.getTransceivers()[SLOTS.indexOf(slot)];
+    if (transceiver) await transceiver.sender.replaceTrack(track).catch(() => undefined);
+  }
+
+  /** New TURN credentials: used by the next ICE gathering (restart). */
+  setIceServers(iceServers: RTCIceServer[]): void {
+    if (!this.closed) this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers });
+  }
+
+  /** Takes one `getStats()` sample and updates `quality`. */
+  async sample(): Promise<void> {
+    if (this.closed) return;
+    const report = await this.pc.getStats().catch(() => null);
+    if (!report) return;
+    const { sample, rttMs } = readSample(report.values() as Iterable<Record<string, unknown>>, Date.now());
+    this.quality.value = summarize(this.lastSample, sample, rttMs, this.quality.value?.history ?? []);
+    this.lastSample = sample;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.outgoing.cancel();
+    this.stopResend();
+    if (this.disconnectedTimer !== null) clearTimeout(this.disconnectedTimer);
+    this.pc.onicecandidate = null;
+    this.pc.ontrack = null;
+    this.pc.onnegotiationneeded = null;
+    this.pc.onconnectionstatechange = null;
+    this.pc.close();
+    this.connection.value = "closed";
+  }
+
+  private async makeOffer(): Promise<void> {
+    if (this.closed) return;
+    try {
+      this.makingOffer = true;
+      await this.pc.setLocalDescription();
+      const offer = this.pc.localDescription;
+      if (offer?.type === "offer") {
+        this.sendDescription("offer", offer);
+        this.resends = 0;
+        this.scheduleResend();
+      }
+    } catch (error) {
+      console.warn("vcme: offer failed", error);
+    } finally {
+      this.makingOffer = false;
+    }
+  }
+
+  private scheduleResend(): void {
+    this.stopResend();
+    this.resendTimer = setTimeout(() => {
+      const offer = this.pc.localDescription;
+      if (this.closed || this.pc.signalingState !== "have-local-offer" || offer?.type !== "offer") return;
+      if (this.resends >= OFFER_RESENDS) {
+        this.problem.value = "No answer from this person's browser.";
+        return;
+      }
+      this.resends += 1;
+      this.sendDescription("offer", offer);
+      this.scheduleResend();
+    }, OFFER_RESEND_MS);
+  }
+
+  private stopResend(): void {
+    if (this.resendTimer !== null) clearTimeout(this.resendTimer);
+    this.resendTimer = null;
+  }
+
+  private sendDescription(kind: "offer" | "answer", description: RTCSessionDescription): void {
+    this.options.send({
+      event_type: kind,
+      payload: { target_id: this.options.remoteId, data: { type: description.type, sdp: description.sdp } },
+    });
+  }
+
+  /** The answering side puts its tracks on the slots the offer created. */
+  private async attach(): Promise<void> {
+    this.attached = true;
+    const tracks = this.options.tracks();
+    const transceivers = this.pc.getTransceivers();
+    await Promise.all(
+      SLOTS.map(async (slot, index) => {
+        const transceiver = transceivers[index];
+        if (!transceiver) return;
+        transceiver.direction = "sendrecv";
+        transceiver.sender.setStreams?.(this.options.stream);
+        await transceiver.sender.replaceTrack(tracks[slot]);
+      }),
+    );
+  }
+
+  private async drainCandidates(): Promise<void> {
+    const pending = this.pendingCandidates;
+    this.pendingCandidates = [];
+    for (const candidate of pending) await this.addCandidate(candidate);
+  }
+
+  private async addCandidate(candidate: CandidateInit): Promise<void> {
+    try {
+      await this.pc.addIceCandidate(candidate);
+    } catch (error) {
+      if (shouldReportCandidateError(this.ignoreOffer)) console.warn("vcme: candidate refused", error);
+    }
+  }
+
+  private onTrack(transceiver: RTCRtpTransceiver, track: MediaStreamTrack): void {
+    const index = this.pc.getTransceivers().indexOf(transceiver);
+    const target = index === SLOTS.indexOf("screen") ? this.screen : this.media;
+    for (const old of target.getTracks())
+      if (old.kind === track.kind && old !== track) target.removeTrack(old);
+    if (!target.getTracks().includes(track)) target.addTrack(track);
+    track.onunmute = () => {
+      this.tracksVersion.value += 1;
+    };
+    this.tracksVersion.value += 1;
+  }
+
+  private onConnectionState(): void {
+    const state = this.pc.connectionState;
+    this.connection.value = state;
+    if (this.disconnectedTimer !== null) clearTimeout(this.disconnectedTimer);
+    this.disconnectedTimer = null;
+    if (state === "connected") {
+      this.problem.value = null;
+    } else if (state === "failed") {
+      this.problem.value = "Connection lost — trying again…";
+      this.restart();
+    } else if (state === "disconnected") {
+      this.disconnectedTimer = setTimeout(() => this.restart(), DISCONNECTED_RESTART_MS);
+    }
+  }
+
+  private restart(): void {
+    if (this.closed) return;
+    this.outgoing.flush();
+    // restartIce() fires negotiationneeded; perfect negotiation settles it if both sides restart at once.
+    this.pc.restartIce();
+  }
+}

@@ -1,0 +1,94 @@
+// Who is speaking: one shared AudioContext, an analyser per stream, levels polled a few times a second.
+// Remote audio in Chrome only reaches Web Audio while a media element plays it, which the tiles do.
+import { type Signal, signal } from "@preact/signals";
+
+/** RMS level above which a voice counts as speaking; held briefly so the ring does not flicker. */
+const THRESHOLD = 0.02;
+const HOLD_MS = 600;
+const POLL_MS = 150;
+
+interface Watched {
+  source: MediaStreamAudioSourceNode;
+  analyser: AnalyserNode;
+  buffer: Float32Array<ArrayBuffer>;
+  speaking: Signal<boolean>;
+  lastLoud: number;
+  trackId: string;
+}
+
+export class SpeakingDetector {
+  private context: AudioContext | null = null;
+  private readonly watched = new Map<string, Watched>();
+  private timer: ReturnType<typeof setInterval> | null = null;
+
+  /** The speaking signal of `key`, following `stream`'s current audio track. */
+  watch(key: string, stream: MediaStream): Signal<boolean> {
+    const track = stream.getAudioTracks()[0];
+    const existing = this.watched.get(key);
+    if (existing && existing.trackId === (track?.id ?? "")) return existing.speaking;
+    const speaking = existing?.speaking ?? signal(false);
+    if (existing) this.disconnect(existing);
+    this.watched.delete(key);
+    if (!track || typeof AudioContext === "undefined") return speaking;
+    try {
+      this.context ??= new AudioContext();
+      const source = this.context.createMediaStreamSource(new MediaStream([track]));
+      const analyser = this.context.createAnalyser();
+      analyser.fftSize = 512;
+      source.connect(analyser);
+      this.watched.set(key, {
+        source,
+        analyser,
+        buffer: new Float32Array(analyser.fftSize),
+        speaking,
+        lastLoud: 0,
+        trackId: track.id,
+      });
+      this.timer ??= setInterval(() => this.poll(), POLL_MS);
+    } catch {
+      // No Web Audio (or too many contexts): the call works without speaking rings.
+    }
+    return speaking;
+  }
+
+  unwatch(key: string): void {
+    const watched = this.watched.get(key);
+    if (!watched) return;
+    this.disconnect(watched);
+    this.watched.delete(key);
+  }
+
+  /** The first user gesture lets a suspended context run. */
+  resume(): void {
+    void this.context?.resume().catch(() => undefined);
+  }
+
+  close(): void {
+    for (const watched of this.watched.values()) this.disconnect(watched);
+    this.watched.clear();
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    void this.context?.close().catch(() => undefined);
+    this.context = null;
+  }
+
+  private poll(): void {
+    const now = performance.now();
+    if (this.context?.state === "suspended") this.resume();
+    for (const watched of this.watched.values()) {
+      watched.analyser.getFloatTimeDomainData(watched.buffer);
+      let sum = 0;
+      for (const value of watched.buffer) sum += value * value;
+      const rms = Math.sqrt(sum / watched.buffer.length);
+      if (rms > THRESHOLD) watched.lastLoud = now;
+      const speaking = now - watched.lastLoud < HOLD_MS;
+      if (watched.speaking.peek() !== speaking) watched.speaking.value = speaking;
+    }
+  }
+
+  private disconnect(watched: Watched): void {
+    watched.source.disconnect();
+    watched.analyser.disconnect();
+    watched.speaking.value = false;
+  }
+}
