@@ -50,7 +50,8 @@ export async function startTurnStandIn(): Promise<TurnStandIn> {
     } catch {
       return answer(400, { error: "bad json" });
     }
-    if (typeof ttl !== "number" || !Number.isInteger(ttl) || ttl <= 0) return answer(400, { error: "bad ttl" });
+    if (typeof ttl !== "number" || !Number.isInteger(ttl) || ttl <= 0)
+      return answer(400, { error: "bad ttl" });
     issued += 1;
     answer(201, {
       iceServers: [

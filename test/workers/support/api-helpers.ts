@@ -3,6 +3,14 @@ import type { AuthResult, Call } from "../../../src/protocol/rest";
 
 export const ORIGIN = "https://vcme.test";
 
+/**
+ * Opens the first database connection of a test file: on a busy machine it can take seconds, which
+ * belongs to no single test (use as `beforeAll(warmUp, 30_000)`).
+ */
+export async function warmUp(): Promise<void> {
+  await exports.default.fetch(new Request(`${ORIGIN}/api/health`));
+}
+
 /** Sends a request to the Worker as a browser would. */
 export function call(path: string, init?: RequestInit): Promise<Response> {
   return exports.default.fetch(new Request(`${ORIGIN}${path}`, init));
@@ -29,8 +37,9 @@ export function send(method: string, path: string, body?: unknown, options: Json
 
 /** The `{error}` body of a failed answer. */
 export async function errorOf(response: Response) {
-  return (await response.json<{ error: { code: string; message: string; details?: Record<string, unknown> } }>())
-    .error;
+  return (
+    await response.json<{ error: { code: string; message: string; details?: Record<string, unknown> } }>()
+  ).error;
 }
 
 /** A fresh, unique email so tests never share rows. */
@@ -40,12 +49,14 @@ export function uniqueEmail(prefix = "user"): string {
 
 /** A random stand-in for the client-stretched password value (64 hex characters). */
 export function clientPassword(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, "0")).join("");
+  return Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, "0")).join(
+    "",
+  );
 }
 
 /** The `vcme_refresh=…` pair of a response's Set-Cookie, ready to send back as a Cookie header. */
 export function refreshCookie(response: Response): string {
-  const cookie = response.headers.getSetCookie().find((c) => c.startsWith("vcme_refresh="));
+  const cookie = response.headers.getAll("Set-Cookie").find((c: string) => c.startsWith("vcme_refresh="));
   if (!cookie) throw new Error("no refresh cookie was set");
   return cookie.split(";")[0] ?? "";
 }
@@ -71,6 +82,7 @@ export async function signUp(name = "Test Person"): Promise<TestUser> {
 /** Creates a call hosted by `host`. */
 export async function createCall(host: TestUser, body: Record<string, unknown> = {}): Promise<Call> {
   const response = await send("POST", "/api/calls", { title: "Team sync", ...body }, { token: host.token });
-  if (response.status !== 201) throw new Error(`create call failed: ${response.status} ${await response.text()}`);
+  if (response.status !== 201)
+    throw new Error(`create call failed: ${response.status} ${await response.text()}`);
   return (await response.json<{ call: Call }>()).call;
 }

@@ -10,11 +10,17 @@ const secret = () => new TextEncoder().encode(env.JWT_SECRET);
  * Tokens that must be refused everywhere for user `userId`: expired, tampered, `alg: none`, signed with
  * another secret, with another audience or issuer, and a call ticket where an access token is expected.
  */
-export async function forgedAccessTokens(userId: string, sessionFamily: string): Promise<Record<string, string>> {
+export async function forgedAccessTokens(
+  userId: string,
+  sessionFamily: string,
+): Promise<Record<string, string>> {
   const now = Math.floor(Date.now() / 1000);
   const valid = await issueAccessToken(env.JWT_SECRET, { userId, sessionFamily });
   const [header, payload, signature] = valid.split(".") as [string, string, string];
-  const claims = JSON.parse(atob(payload.replaceAll("-", "+").replaceAll("_", "/"))) as Record<string, unknown>;
+  const claims = JSON.parse(atob(payload.replaceAll("-", "+").replaceAll("_", "/"))) as Record<
+    string,
+    unknown
+  >;
   const sign = (builder: SignJWT, key = secret()) => builder.setProtectedHeader({ alg: "HS256" }).sign(key);
   return {
     expired: await issueAccessToken(env.JWT_SECRET, { userId, sessionFamily }, Date.now() - 16 * 60 * 1000),

@@ -1,0 +1,242 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { TicketResult } from "../../src/protocol/rest";
+import {
+  call,
+  clientPassword,
+  createCall,
+  errorOf,
+  send,
+  signUp,
+  uniqueEmail,
+  warmUp,
+} from "./support/api-helpers";
+import { databaseDown, databaseUp } from "./support/database";
+
+beforeAll(warmUp, 30_000);
+
+/** A made-up client address so each test has its own rate-limit counters. */
+const freshIp = () => `198.51.100.${Math.floor(Math.random() * 254) + 1}-${crypto.randomUUID()}`;
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// The tests run with RATE_LIMITS="signup_ip=3/2,login_ip=3/2,refresh_ip=3/2,ticket_ip=3/2" (vitest config).
+describe("rate limits", () => {
+  it("answers the 4th sign-up from one address within the window with 429 and Retry-After, then recovers", async () => {
+    const ip = freshIp();
+    const signup = () =>
+      send(
+        "POST",
+        "/api/auth/signup",
+        { name: "Spammer", email: uniqueEmail(), password: clientPassword() },
+        { headers: { "CF-Connecting-IP": ip } },
+      );
+    for (let i = 0; i < 3; i++) expect((await signup()).status).toBe(201);
+    const limited = await signup();
+    expect(limited.status).toBe(429);
+    const retryAfter = Number(limited.headers.get("Retry-After"));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(2);
+    const error = await errorOf(limited);
+    expect(error.code).toBe("rate_limited");
+    expect(error.message).toMatch(/try again/i);
+    // Another address is not affected.
+    expect(
+      (
+        await send(
+          "POST",
+          "/api/auth/signup",
+          { name: "Other", email: uniqueEmail(), password: clientPassword() },
+          { headers: { "CF-Connecting-IP": freshIp() } },
+        )
+      ).status,
+    ).toBe(201);
+    await wait(retryAfter * 1000 + 100);
+    expect((await signup()).status).toBe(201);
+  });
+
+  it("limits login attempts per address, before the password is even checked", async () => {
+    const person = await signUp();
+    const ip = freshIp();
+    const login = (password: string) =>
+      send(
+        "POST",
+        "/api/auth/login",
+        { email: person.email, password },
+        { headers: { "CF-Connecting-IP": ip } },
+      );
+    for (let i = 0; i < 3; i++) expect((await login(clientPassword())).status).toBe(401);
+    const limited = await login(person.password);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("Retry-After")).toMatch(/^\d+$/);
+    await wait(Number(limited.headers.get("Retry-After")) * 1000 + 100);
+    expect((await login(person.password)).status).toBe(200);
+  });
+
+  it("limits login attempts per account across addresses (10 per 5 minutes)", async () => {
+    const person = await signUp();
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      const response = await send(
+        "POST",
+        "/api/auth/login",
+        { email: person.email.toUpperCase(), password: clientPassword() },
+        { headers: { "CF-Connecting-IP": freshIp() } },
+      );
+      statuses.push(response.status);
+    }
+    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
+    expect(statuses[10]).toBe(429);
+  });
+
+  it("limits refreshes and tickets per address", async () => {
+    const host = await signUp();
+    const created = await createCall(host, { allow_guests: true });
+    const ip = freshIp();
+    const headers = { "CF-Connecting-IP": ip };
+    const tickets: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      tickets.push(
+        (await send("POST", `/api/calls/${created.link}/ticket`, { display_name: "G" }, { headers })).status,
+      );
+    }
+    expect(tickets).toEqual([200, 200, 200, 429]);
+    const refreshes: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      refreshes.push(
+        (await send("POST", "/api/auth/refresh", undefined, { headers, cookie: "vcme_refresh=x" })).status,
+      );
+    }
+    expect(refreshes).toEqual([401, 401, 401, 429]);
+  });
+});
+
+describe("request bodies", () => {
+  it("refuses a body over 16 KiB with 413 payload_too_large, before parsing it", async () => {
+    const host = await signUp();
+    const response = await send(
+      "POST",
+      "/api/calls",
+      { title: "big", description: "x".repeat(20_000) },
+      { token: host.token },
+    );
+    expect(response.status).toBe(413);
+    expect(await errorOf(response)).toEqual({ code: "payload_too_large", message: expect.any(String) });
+  });
+
+  it("refuses an oversized body sent without a Content-Length (streamed)", async () => {
+    const chunk = new TextEncoder().encode("x".repeat(8192));
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 4; i++) controller.enqueue(chunk);
+        controller.close();
+      },
+    });
+    const response = await call("/api/auth/login", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: stream,
+    });
+    expect(response.status).toBe(413);
+  });
+});
+
+describe("CORS", () => {
+  it("gives no CORS permission to an origin that is not configured", async () => {
+    const preflight = await call("/api/auth/login", {
+      method: "OPTIONS",
+      headers: {
+        Origin: "https://evil.example",
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
+      },
+    });
+    expect(preflight.headers.get("Access-Control-Allow-Origin")).toBeNull();
+    const simple = await call("/api/health", { headers: { Origin: "https://evil.example" } });
+    expect(simple.headers.get("Access-Control-Allow-Origin")).toBeNull();
+  });
+});
+
+describe("security headers", () => {
+  it("are on API answers, errors included", async () => {
+    for (const response of [await call("/api/health"), await call("/api/me"), await call("/api/nothing")]) {
+      expect(response.headers.get("X-Content-Type-Options")).toBe("nosniff");
+      expect(response.headers.get("Referrer-Policy")).toBe("strict-origin-when-cross-origin");
+      expect(response.headers.get("X-Frame-Options")).toBe("DENY");
+      expect(response.headers.get("Content-Security-Policy")).toContain("frame-ancestors 'none'");
+      expect(response.headers.get("Cache-Control")).toBe("no-store");
+      // Tests run with APP_ENV=test: no HSTS outside production.
+      expect(response.headers.get("Strict-Transport-Security")).toBeNull();
+    }
+  });
+
+  it("are on the app pages the Worker serves, with the app's CSP", async () => {
+    const response = await call("/some/screen");
+    expect(response.status).toBe(200);
+    const csp = response.headers.get("Content-Security-Policy") ?? "";
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(response.headers.get("X-Frame-Options")).toBe("DENY");
+    expect(response.headers.get("X-Content-Type-Options")).toBe("nosniff");
+  });
+});
+
+describe("when Postgres is down", () => {
+  it("every database endpoint answers 503 database_unavailable quickly, and all work again after", async () => {
+    const host = await signUp();
+    const created = await createCall(host, { allow_guests: true });
+    const requests: Array<[string, () => Promise<Response>]> = [
+      [
+        "signup",
+        () =>
+          send("POST", "/api/auth/signup", { name: "N", email: uniqueEmail(), password: clientPassword() }),
+      ],
+      ["login", () => send("POST", "/api/auth/login", { email: host.email, password: host.password })],
+      ["refresh", () => send("POST", "/api/auth/refresh", undefined, { cookie: host.cookie })],
+      ["logout", () => send("POST", "/api/auth/logout", undefined, { cookie: "vcme_refresh=unknown" })],
+      ["me", () => send("GET", "/api/me", undefined, { token: host.token })],
+      ["patch me", () => send("PATCH", "/api/me", { name: "X" }, { token: host.token })],
+      [
+        "password",
+        () =>
+          send(
+            "POST",
+            "/api/me/password",
+            { current_password: host.password, new_password: clientPassword() },
+            { token: host.token },
+          ),
+      ],
+      ["create call", () => send("POST", "/api/calls", { title: "t" }, { token: host.token })],
+      ["list calls", () => send("GET", "/api/calls", undefined, { token: host.token })],
+      ["public call", () => call(`/api/calls/${created.link}`)],
+      [
+        "patch call",
+        () => send("PATCH", `/api/calls/${created.link}`, { title: "t" }, { token: host.token }),
+      ],
+      ["delete call", () => send("DELETE", `/api/calls/${created.link}`, undefined, { token: host.token })],
+      ["ticket", () => send("POST", `/api/calls/${created.link}/ticket`, { display_name: "G" })],
+      ["call logs", () => send("GET", "/api/call-logs", undefined, { token: host.token })],
+    ];
+    await databaseDown();
+    try {
+      for (const [name, request] of requests) {
+        const started = Date.now();
+        const response = await request();
+        expect(response.status, name).toBe(503);
+        expect(await errorOf(response), name).toEqual({
+          code: "database_unavailable",
+          message: expect.any(String),
+        });
+        expect(response.headers.get("Retry-After"), name).toBe("5");
+        expect(Date.now() - started, name).toBeLessThan(5_500);
+      }
+      // ICE servers need no database.
+      expect((await send("GET", "/api/ice-servers", undefined, { token: host.token })).status).toBe(200);
+    } finally {
+      await databaseUp();
+    }
+    const ticket = await send("POST", `/api/calls/${created.link}/ticket`, { display_name: "G" });
+    expect(ticket.status).toBe(200);
+    expect((await ticket.json<TicketResult>()).expires_in).toBe(60);
+    expect((await send("GET", "/api/me", undefined, { token: host.token })).status).toBe(200);
+  }, 90_000);
+});
