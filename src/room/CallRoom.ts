@@ -249,7 +249,8 @@ export class CallRoom extends DurableObject<Env> {
     if (this.sockets.size > 0) candidates.push(this.clock() + HEARTBEAT_CHECK_MS);
     const wanted = candidates.filter((at): at is number => at !== null);
     if (wanted.length === 0) return;
-    const at = Math.min(...wanted);
+    // Something already overdue (an outbox retry after a long sleep) runs right away.
+    const at = Math.max(Math.min(...wanted), this.clock());
     if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
     if (this.alarmAt !== null && this.alarmAt <= at) return;
     this.alarmAt = at;
