@@ -1,5 +1,6 @@
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { issueTicket } from "../../src/domain/tickets";
 import { databaseDown, databaseUp } from "./support/database";
 
 const call = (path: string, init?: RequestInit) =>
@@ -29,17 +30,28 @@ describe("the Worker skeleton", () => {
     expect(body.error.code).toBe("not_found");
   });
 
-  it("hands a WebSocket upgrade to the call's room", async () => {
-    const response = await call("/api/calls/some-call/ws", { headers: { Upgrade: "websocket" } });
+  it("hands a WebSocket upgrade with a valid ticket to the call's room", async () => {
+    const ticket = await issueTicket(env.JWT_SECRET, {
+      sub: "guest:foundation",
+      name: "Tester",
+      guest: true,
+      call_id: "00000000-0000-4000-8000-000000000000",
+      call_link: "some-call",
+      call_title: "Some call",
+      host_user_id: "00000000-0000-4000-8000-000000000001",
+    });
+    const response = await call(`/api/calls/some-call/ws?ticket=${ticket}`, {
+      headers: { Upgrade: "websocket" },
+    });
     expect(response.status).toBe(101);
     const ws = response.webSocket;
     if (!ws) throw new Error("no socket");
     ws.accept();
-    const echoed = new Promise<string>((resolve) =>
+    const answered = new Promise<string>((resolve) =>
       ws.addEventListener("message", (e: MessageEvent) => resolve(String(e.data))),
     );
-    ws.send("hello room");
-    expect(await echoed).toBe("hello room");
+    ws.send('{"event_type":"ping","payload":{}}');
+    expect(await answered).toBe('{"event_type":"pong","payload":{}}');
     ws.close();
   });
 
