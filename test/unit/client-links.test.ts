@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { callPath, parseCallLink } from "../../client/src/api/links";
+import { callPath, loginPath, parseCallLink, safeNext } from "../../client/src/api/links";
 
 const slug = "team-standup-abcdefghij234567";
 
@@ -36,5 +36,30 @@ describe("parsing what people paste into Call link", () => {
 
   it("builds the join page path for a link", () => {
     expect(callPath(slug)).toBe(`/call/${slug}`);
+  });
+});
+
+describe("where to go after logging in", () => {
+  it("follows a same-site path", () => {
+    expect(safeNext("/settings")).toBe("/settings");
+    expect(safeNext("/call/team-standup-abcdefghij")).toBe("/call/team-standup-abcdefghij");
+  });
+
+  it.each([
+    [undefined],
+    [""],
+    ["https://evil.example/"],
+    ["//evil.example/"],
+    ["/\\evil.example"],
+    ["javascript:alert(1)"],
+    ["/login?next=%2Fsettings"],
+    ["/signup"],
+  ])("goes home instead of %j", (next) => {
+    expect(safeNext(next)).toBe("/");
+  });
+
+  it("makes a log-in link that comes back here", () => {
+    expect(loginPath("/call/abc-defghijklm")).toBe("/login?next=%2Fcall%2Fabc-defghijklm");
+    expect(loginPath("/")).toBe("/login");
   });
 });

@@ -23,5 +23,5 @@ export const session = new SessionModel({
 
 export const api = session.api;
 export { ApiRequestError, describeError } from "./errors";
-export { callPath, parseCallLink } from "./links";
+export { callPath, loginPath, parseCallLink, safeNext } from "./links";
 export type * from "./types";

@@ -36,3 +36,16 @@ export function parseCallLink(input: string): string | null {
 export function callPath(link: string): string {
   return `/call/${encodeURIComponent(link)}`;
 }
+
+/** The log-in page that returns to `back` afterwards. */
+export function loginPath(back: string): string {
+  return back && back !== "/" ? `/login?next=${encodeURIComponent(back)}` : "/login";
+}
+
+/** Only same-site paths are followed after logging in, so a crafted link cannot send people elsewhere. */
+export function safeNext(next: string | undefined): string {
+  if (!next?.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
+  // Going "back" to the log-in or sign-up page would only loop.
+  if (/^\/(login|signup)(?:[/?#]|$)/.test(next)) return "/";
+  return next;
+}

@@ -37,13 +37,19 @@ export const CallsModel = createModel((api: Api) => {
     load: () => fetchPage(null),
     loadMore: () => (nextCursor.value ? fetchPage(nextCursor.value) : Promise.resolve()),
     /** Creates a call and puts it first; throws so the form can show why it failed. */
-    async create(title: string): Promise<Call> {
-      const { call } = await api.createCall({ title });
+    async create(title: string, allowGuests: boolean): Promise<Call> {
+      const { call } = await api.createCall({ title, allow_guests: allowGuests });
       calls.value = [call, ...calls.value.filter((known) => known.link !== call.link)];
       return call;
     },
     async rename(link: string, title: string): Promise<Call> {
       const { call } = await api.updateCall(link, { title });
+      calls.value = calls.value.map((known) => (known.link === link ? call : known));
+      return call;
+    },
+    /** Lets people without an account knock (or not). */
+    async setGuests(link: string, allow: boolean): Promise<Call> {
+      const { call } = await api.updateCall(link, { allow_guests: allow });
       calls.value = calls.value.map((known) => (known.link === link ? call : known));
       return call;
     },

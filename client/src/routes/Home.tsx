@@ -62,7 +62,13 @@ function Dashboard() {
         )}
         <ul class="list" aria-labelledby="my-calls">
           {calls.calls.value.map((call) => (
-            <CallItem key={call.link} call={call} rename={calls.rename} remove={calls.remove} />
+            <CallItem
+              key={call.link}
+              call={call}
+              rename={calls.rename}
+              remove={calls.remove}
+              setGuests={calls.setGuests}
+            />
           ))}
         </ul>
         {calls.nextCursor.value && (
@@ -75,7 +81,7 @@ function Dashboard() {
   );
 }
 
-function NewCall({ create }: { create: (title: string) => Promise<Call> }) {
+function NewCall({ create }: { create: (title: string, allowGuests: boolean) => Promise<Call> }) {
   const busy = useSignal(false);
   const error = useSignal<string | null>(null);
   const created = useSignal<Call | null>(null);
@@ -83,7 +89,9 @@ function NewCall({ create }: { create: (title: string) => Promise<Call> }) {
   async function submit(event: SubmitEvent) {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
-    const title = String(new FormData(form).get("title") ?? "").trim();
+    const data = new FormData(form);
+    const title = String(data.get("title") ?? "").trim();
+    const allowGuests = data.get("allow_guests") === "on";
     if (!title) {
       error.value = "Give the call a title, for example “Team standup”.";
       return;
@@ -91,7 +99,7 @@ function NewCall({ create }: { create: (title: string) => Promise<Call> }) {
     busy.value = true;
     error.value = null;
     try {
-      created.value = await create(title);
+      created.value = await create(title, allowGuests);
       form.reset();
     } catch (cause) {
       error.value = describeError(cause);
@@ -104,14 +112,20 @@ function NewCall({ create }: { create: (title: string) => Promise<Call> }) {
   return (
     <section class="card stack-sm" aria-labelledby="new-call">
       <h2 id="new-call">Start a call</h2>
-      <form class="row" onSubmit={submit} noValidate>
-        <div class="grow">
-          <Field label="Title" name="title" maxLength={120} autocomplete="off" error={error.value} />
+      <form class="stack-sm" onSubmit={submit} noValidate>
+        <div class="row">
+          <div class="grow">
+            <Field label="Title" name="title" maxLength={120} autocomplete="off" error={error.value} />
+          </div>
+          <button type="submit" class="btn" disabled={busy.value}>
+            {busy.value && <Spinner />}
+            New call
+          </button>
         </div>
-        <button type="submit" class="btn" disabled={busy.value}>
-          {busy.value && <Spinner />}
-          New call
-        </button>
+        <label class="check">
+          <input type="checkbox" name="allow_guests" defaultChecked />
+          People without an account can ask to join
+        </label>
       </form>
       {call && (
         <Alert kind="success">
@@ -173,9 +187,10 @@ interface CallItemProps {
   call: Call;
   rename: (link: string, title: string) => Promise<Call>;
   remove: (link: string) => Promise<void>;
+  setGuests: (link: string, allow: boolean) => Promise<Call>;
 }
 
-function CallItem({ call, rename, remove }: CallItemProps) {
+function CallItem({ call, rename, remove, setGuests }: CallItemProps) {
   const mode = useSignal<"view" | "rename" | "delete">("view");
   const busy = useSignal(false);
   const error = useSignal<string | null>(null);
@@ -211,6 +226,11 @@ function CallItem({ call, rename, remove }: CallItemProps) {
           {call.title}
         </a>
         <div class="link-text">{call.join_url}</div>
+        <div class="small muted">
+          {call.allow_guests
+            ? "Anyone with the link can ask to join"
+            : "Only people with an account can ask to join"}
+        </div>
       </div>
       {mode.value === "view" && (
         <div class="actions">
@@ -221,6 +241,21 @@ function CallItem({ call, rename, remove }: CallItemProps) {
           >
             Copy
           </CopyButton>
+          <button
+            type="button"
+            class="btn secondary small"
+            aria-pressed={call.allow_guests}
+            aria-label={`Guests can join ${call.title}`}
+            disabled={busy.value}
+            onClick={() =>
+              run(
+                () => setGuests(call.link, !call.allow_guests),
+                call.allow_guests ? "Only people with an account can join now" : "Guests can ask to join now",
+              )
+            }
+          >
+            Guests
+          </button>
           <button
             type="button"
             class="btn secondary small"

@@ -1,10 +1,9 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { useLocation } from "preact-iso";
-import { describeError, session } from "../api";
+import { describeError, safeNext, session } from "../api";
 import { Alert } from "../components/Alert";
 import { Field } from "../components/Field";
-import { safeNext } from "../components/require-session";
 import { Spinner } from "../components/Spinner";
 
 const MIN_PASSWORD = 8;

@@ -1,10 +1,9 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useMemo } from "preact/hooks";
-import { type PublicCall, session } from "../../api";
+import { loginPath, type PublicCall, session } from "../../api";
 import { type DeviceProblem, DevicesModel } from "../../models/devices";
 import { Alert } from "../Alert";
 import { Field } from "../Field";
-import { loginPath } from "../require-session";
 import { Spinner } from "../Spinner";
 import { DevicePicker } from "./DevicePicker";
 import { MicMeter } from "./MicMeter";
