@@ -41,6 +41,8 @@ export const titleSchema = z
 
 export const descriptionSchema = z.string().trim().max(2000, "must be at most 2000 characters");
 
+const DNS_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
 function isLoopback(hostname: string): boolean {
   return hostname === "localhost" || hostname === "127.0.0.1" || hostname === "[::1]";
 }
@@ -59,6 +61,8 @@ export const embedOriginSchema = z
       return z.NEVER;
     }
     const secure = url.protocol === "https:" || (url.protocol === "http:" && isLoopback(url.hostname));
+    // Plain DNS names (or loopback) only: the origin ends up in a CSP header, where `*` or `;` would widen it.
+    const plainHost = DNS_NAME.test(url.hostname) || isLoopback(url.hostname);
     // An origin has no credentials, path, query or fragment; "https://a.com/" is accepted as "https://a.com".
     const bare =
       !url.username &&
@@ -66,7 +70,7 @@ export const embedOriginSchema = z
       (url.pathname === "/" || url.pathname === "") &&
       !url.search &&
       !url.hash;
-    if (!secure || !bare || !/^https?:\/\/[^/?#]+\/?$/i.test(value)) {
+    if (!secure || !bare || !plainHost || !/^https?:\/\/[^/?#]+\/?$/i.test(value)) {
       ctx.addIssue({
         code: "custom",
         message: "must be an https origin like https://example.com[:port] (http only for localhost)",

@@ -139,6 +139,21 @@ describe("request bodies", () => {
   });
 });
 
+describe("content type", () => {
+  it("refuses a JSON body not labelled application/json (as an HTML form would send it) with 400", async () => {
+    const response = await call("/api/auth/login", {
+      method: "POST",
+      headers: { "Content-Type": "text/plain" },
+      body: JSON.stringify({ email: uniqueEmail(), password: clientPassword() }),
+    });
+    expect(response.status).toBe(400);
+    expect(await errorOf(response)).toEqual({
+      code: "validation_failed",
+      message: expect.stringMatching(/application\/json/),
+    });
+  });
+});
+
 describe("CORS", () => {
   it("gives no CORS permission to an origin that is not configured", async () => {
     const preflight = await call("/api/auth/login", {
@@ -175,6 +190,7 @@ describe("security headers", () => {
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("connect-src 'self' wss://vcme.test");
     expect(response.headers.get("X-Frame-Options")).toBe("DENY");
     expect(response.headers.get("X-Content-Type-Options")).toBe("nosniff");
   });

@@ -1,20 +1,23 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../context";
 
-/** The app's pages: own scripts only, media from the camera, sockets to this host. */
-export const APP_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob: mediastream:",
-  "connect-src 'self' wss: ws:",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
+/** The app's pages: own scripts only, media from the camera, API calls and sockets to this host only. */
+export function appCsp(host: string): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob: mediastream:",
+    // Older browsers do not count ws(s) to the same host as 'self'.
+    `connect-src 'self' wss://${host} ws://${host}`,
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
 
 /** JSON answers are never rendered: nothing may load or frame them. */
 export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
@@ -46,7 +49,8 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
       "Permissions-Policy",
       "camera=(self), microphone=(self), display-capture=(self), geolocation=()",
     );
-    const path = new URL(c.req.url).pathname;
+    const url = new URL(c.req.url);
+    const path = url.pathname;
     const isApi = path === "/api" || path.startsWith("/api/");
     if (isApi) {
       headers.set("Content-Security-Policy", API_CSP);
@@ -54,7 +58,8 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     }
     if (!(path === "/embed" || path.startsWith("/embed/"))) {
       headers.set("X-Frame-Options", "DENY");
-      if (!isApi && !headers.has("Content-Security-Policy")) headers.set("Content-Security-Policy", APP_CSP);
+      if (!isApi && !headers.has("Content-Security-Policy"))
+        headers.set("Content-Security-Policy", appCsp(url.host));
     }
     if (c.env.APP_ENV === "production") {
       headers.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains");

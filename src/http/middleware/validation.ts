@@ -13,6 +13,12 @@ export async function jsonBody<S extends z.ZodType>(
 ): Promise<z.output<S>> {
   const text = await c.req.text();
   let value: unknown = emptyAs;
+  // HTML forms cannot send application/json cross-site without a CORS preflight; requiring it stops
+  // login CSRF and other form-based tricks against the cookie endpoints.
+  const type = c.req.header("Content-Type") ?? "";
+  if (text.trim() !== "" && !/^application\/json\s*(;|$)/i.test(type)) {
+    throw new ApiError(400, "validation_failed", "body: send JSON with Content-Type: application/json");
+  }
   if (text.trim() !== "" || emptyAs === undefined) {
     try {
       value = JSON.parse(text);
