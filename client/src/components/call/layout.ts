@@ -10,7 +10,9 @@ export function gridColumns(count: number, aspect: number): number {
     // Tile size when the box is 1 high and `aspect` wide, each tile 16:9.
     const width = Math.min(aspect / columns, (1 / rows) * (16 / 9));
     const area = width * width * (9 / 16);
-    if (area > bestArea + 1e-9) {
+    // On a tie, a landscape box prefers side by side and a portrait one prefers stacked.
+    const tie = Math.abs(area - bestArea) <= 1e-9;
+    if (area > bestArea + 1e-9 || (tie && aspect >= 1)) {
       bestArea = area;
       best = columns;
     }

@@ -1,0 +1,209 @@
+import { describe, expect, it } from "vitest";
+import { gridColumns } from "../../client/src/components/call/layout";
+import { linkify } from "../../client/src/components/call/linkify";
+import {
+  type CallState,
+  CHAT_LIMIT,
+  dropReaction,
+  finish,
+  initialCallState,
+  patchSelf,
+  reduceFrame,
+  setChatOpen,
+} from "../../client/src/models/call-state";
+import { parseServerFrame } from "../../client/src/rtc/frames";
+import type { Participant, ServerFrame } from "../../src/protocol/room";
+
+const person = (id: string, name: string, role: Participant["role"] = "participant"): Participant => ({
+  id,
+  user_id: role === "host" ? "u-host" : null,
+  name,
+  guest: role !== "host",
+  role,
+  audio: true,
+  video: true,
+  screen: false,
+  hand_raised: false,
+  joined_at: "2026-11-25T03:00:00.000Z",
+  connected: true,
+});
+
+const host = person("p-host", "Hana", "host");
+const gus = person("p-gus", "Gus");
+const ivy = person("p-ivy", "Ivy");
+
+const run = (frames: ServerFrame[], from: CallState = initialCallState) => frames.reduce(reduceFrame, from);
+
+const hostIn: ServerFrame = {
+  event_type: "host_joined_room",
+  payload: { call_id: "c1", self: host, participants: [], waiting: [gus], resume_token: "r1" },
+};
+
+describe("the call model's reducer", () => {
+  it("a host joins: in the call, sees who knocks, and keeps the resume token", () => {
+    const state = run([hostIn]);
+    expect(state.phase).toBe("in-call");
+    expect(state.link).toBe("connected");
+    expect(state.self?.id).toBe("p-host");
+    expect(state.waiting.map((p) => p.name)).toEqual(["Gus"]);
+    expect(state.resumeToken).toBe("r1");
+  });
+
+  it("knocks come and go in the host's waiting list; admitting moves a person into the call", () => {
+    const state = run([
+      hostIn,
+      { event_type: "new_participant_request", payload: { participant: ivy } },
+      { event_type: "new_participant_request", payload: { participant: ivy } },
+      { event_type: "participant_request_cancelled", payload: { participant_id: "p-gus" } },
+      { event_type: "new_participant", payload: { participant: ivy } },
+    ]);
+    expect(state.waiting).toEqual([]);
+    expect(state.participants.map((p) => p.name)).toEqual(["Ivy"]);
+  });
+
+  it("a guest waits, then is accepted with everyone already there (never itself)", () => {
+    const waiting = run([{ event_type: "waiting_room", payload: { call_id: "c1", self: gus } }]);
+    expect(waiting.phase).toBe("waiting");
+    const accepted = reduceFrame(waiting, {
+      event_type: "accepted_into_room",
+      payload: { call_id: "c1", self: gus, participants: [host, gus], resume_token: "r2" },
+    });
+    expect(accepted.phase).toBe("in-call");
+    expect(accepted.participants.map((p) => p.name)).toEqual(["Hana"]);
+    expect(accepted.resumeToken).toBe("r2");
+  });
+
+  it("declined, removed, ended and left are final: later frames change nothing", () => {
+    const declined = run([
+      { event_type: "waiting_room", payload: { call_id: "c1", self: gus } },
+      { event_type: "declined_from_room", payload: { reason: "Not today" } },
+    ]);
+    expect(declined.phase).toBe("declined");
+    expect(declined.notice).toBe("Not today");
+    expect(reduceFrame(declined, hostIn)).toBe(declined);
+    expect(run([hostIn, { event_type: "removed_from_room", payload: {} }]).phase).toBe("removed");
+    const ended = run([
+      hostIn,
+      { event_type: "call_terminated", payload: { reason: "call_deleted", message: "gone" } },
+    ]);
+    expect(ended.phase).toBe("ended");
+    expect(ended.notice).toMatch(/deleted/);
+    expect(run([hostIn, { event_type: "left_room", payload: {} }]).phase).toBe("left");
+    expect(finish(ended, "left").phase).toBe("ended");
+  });
+
+  it("updates and departures change the right person; the own seat comes from the room too", () => {
+    const muted = { ...gus, audio: false, hand_raised: true };
+    const state = run([
+      hostIn,
+      { event_type: "new_participant", payload: { participant: gus } },
+      { event_type: "new_participant", payload: { participant: ivy } },
+      { event_type: "participant_updated", payload: { participant: muted } },
+      { event_type: "participant_updated", payload: { participant: { ...host, screen: true } } },
+      { event_type: "participant_left", payload: { participant_id: "p-ivy", reason: "disconnected" } },
+    ]);
+    expect(state.participants).toEqual([muted]);
+    expect(state.self?.screen).toBe(true);
+    // An update for someone who already left does not bring them back.
+    expect(
+      reduceFrame(state, { event_type: "participant_updated", payload: { participant: ivy } }).participants,
+    ).toEqual([muted]);
+  });
+
+  it("counts unread chat only while the panel is closed and never for own messages", () => {
+    const message = (id: string, sender: string, name: string): ServerFrame => ({
+      event_type: "chat_message_received",
+      payload: {
+        id,
+        sender_id: sender,
+        sender_name: name,
+        text: `hi ${id}`,
+        sent_at: "2026-11-25T03:01:00.000Z",
+      },
+    });
+    let state = run([
+      hostIn,
+      message("m1", "p-gus", "Gus"),
+      message("m2", "p-host", "Hana"),
+      message("m1", "p-gus", "Gus"),
+    ]);
+    expect(state.chat.map((m) => [m.id, m.mine])).toEqual([
+      ["m1", false],
+      ["m2", true],
+    ]);
+    expect(state.unread).toBe(1);
+    state = setChatOpen(state, true);
+    expect(state.unread).toBe(0);
+    state = reduceFrame(state, message("m3", "p-gus", "Gus"));
+    expect(state.unread).toBe(0);
+    state = setChatOpen(state, false);
+    for (let i = 0; i < CHAT_LIMIT + 5; i += 1) state = reduceFrame(state, message(`x${i}`, "p-gus", "Gus"));
+    expect(state.chat).toHaveLength(CHAT_LIMIT);
+  });
+
+  it("reactions float and are dropped by key", () => {
+    const state = run([
+      hostIn,
+      { event_type: "emoji_received", payload: { sender_id: "p-gus", emoji: "🎉" } },
+    ]);
+    const reaction = state.reactions[0];
+    expect(reaction?.emoji).toBe("🎉");
+    expect(dropReaction(state, reaction?.key ?? -1).reactions).toEqual([]);
+  });
+
+  it("room errors become words; own media changes show at once", () => {
+    const state = run([hostIn, { event_type: "error", payload: { code: "not_host", message: "x" } }]);
+    expect(state.error).toBe("Only the host can do that.");
+    expect(patchSelf(state, { audio: false }).self?.audio).toBe(false);
+  });
+});
+
+describe("frames from the room", () => {
+  it("parses valid frames and refuses garbage without throwing", () => {
+    expect(parseServerFrame('{"event_type":"pong","payload":{}}')).toEqual({
+      event_type: "pong",
+      payload: {},
+    });
+    expect(parseServerFrame("not json")).toBeNull();
+    expect(parseServerFrame('{"event_type":"nope","payload":{}}')).toBeNull();
+    expect(parseServerFrame('{"event_type":"participant_left","payload":{}}')).toBeNull();
+  });
+});
+
+describe("chat links", () => {
+  it("makes http(s) links clickable and leaves markup as plain text", () => {
+    expect(linkify("see https://example.com/a?b=1. <script>x</script>")).toEqual([
+      { kind: "text", text: "see " },
+      { kind: "link", text: "https://example.com/a?b=1", href: "https://example.com/a?b=1" },
+      { kind: "text", text: ". <script>x</script>" },
+    ]);
+  });
+
+  it("never links other schemes and adds https to www links", () => {
+    expect(linkify("javascript:alert(1)")).toEqual([{ kind: "text", text: "javascript:alert(1)" }]);
+    expect(linkify("www.example.org")).toEqual([
+      { kind: "link", text: "www.example.org", href: "https://www.example.org/" },
+    ]);
+    expect(linkify("(https://en.wikipedia.org/wiki/Foo_(bar))")).toEqual([
+      { kind: "text", text: "(" },
+      {
+        kind: "link",
+        text: "https://en.wikipedia.org/wiki/Foo_(bar)",
+        href: "https://en.wikipedia.org/wiki/Foo_(bar)",
+      },
+      { kind: "text", text: ")" },
+    ]);
+  });
+});
+
+describe("tile grid", () => {
+  it("fits 1–12 people in a landscape box with sensible columns", () => {
+    const wide = 16 / 9;
+    expect([1, 2, 3, 4, 5, 6, 9, 12].map((n) => gridColumns(n, wide))).toEqual([1, 2, 2, 2, 3, 3, 3, 4]);
+  });
+
+  it("stacks people on a portrait phone", () => {
+    expect(gridColumns(2, 9 / 16)).toBe(1);
+    expect(gridColumns(4, 9 / 16)).toBeLessThanOrEqual(2);
+  });
+});

@@ -1,0 +1,194 @@
+import { describe, expect, it } from "vitest";
+import { backoffDelay } from "../../client/src/rtc/backoff";
+import { type BatchTimers, createBatcher } from "../../client/src/rtc/batcher";
+import { decideOnOffer, isPolite } from "../../client/src/rtc/negotiation";
+import { levelOf, readSample, sparklinePoints, summarize } from "../../client/src/rtc/stats";
+
+describe("reconnect backoff", () => {
+  it("grows exponentially from the base and never exceeds the cap", () => {
+    const top = (attempt: number) => backoffDelay(attempt, { random: () => 1 });
+    expect([0, 1, 2, 3, 4].map(top)).toEqual([500, 1000, 2000, 4000, 8000]);
+    expect(top(5)).toBe(10_000);
+    expect(top(50)).toBe(10_000);
+  });
+
+  it("jitters between half and all of the ceiling, so clients do not reconnect in lockstep", () => {
+    expect(backoffDelay(3, { random: () => 0 })).toBe(2000);
+    expect(backoffDelay(3, { random: () => 0.5 })).toBe(3000);
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      const delay = backoffDelay(attempt);
+      const ceiling = Math.min(10_000, 500 * 2 ** attempt);
+      expect(delay).toBeGreaterThanOrEqual(ceiling / 2);
+      expect(delay).toBeLessThanOrEqual(ceiling);
+    }
+  });
+
+  it("treats nonsense input safely", () => {
+    expect(backoffDelay(-3, { random: () => 1 })).toBe(500);
+    expect(backoffDelay(2, { random: () => 7 })).toBe(2000);
+  });
+});
+
+/** Timers a test moves by hand. */
+function manualTimers() {
+  let next: (() => void) | null = null;
+  let sets = 0;
+  const timers: BatchTimers = {
+    set(run) {
+      sets += 1;
+      next = run;
+      return sets;
+    },
+    clear() {
+      next = null;
+    },
+  };
+  return {
+    timers,
+    fire: () => {
+      const run = next;
+      next = null;
+      run?.();
+    },
+    get sets() {
+      return sets;
+    },
+  };
+}
+
+describe("candidate batching", () => {
+  it("sends a burst of candidates as one frame after the window", () => {
+    const clock = manualTimers();
+    const sent: number[][] = [];
+    const batcher = createBatcher<number>(25, (items) => sent.push(items), clock.timers);
+    batcher.push(1);
+    batcher.push(2);
+    batcher.push(3);
+    expect(sent).toEqual([]);
+    expect(clock.sets).toBe(1);
+    clock.fire();
+    expect(sent).toEqual([[1, 2, 3]]);
+    batcher.push(4);
+    clock.fire();
+    expect(sent).toEqual([[1, 2, 3], [4]]);
+  });
+
+  it("flushes at once on demand and never sends an empty batch", () => {
+    const clock = manualTimers();
+    const sent: string[][] = [];
+    const batcher = createBatcher<string>(25, (items) => sent.push(items), clock.timers);
+    batcher.flush();
+    batcher.push("a");
+    batcher.flush();
+    clock.fire();
+    expect(sent).toEqual([["a"]]);
+  });
+
+  it("drops what is pending when cancelled (a closed connection)", () => {
+    const clock = manualTimers();
+    const sent: string[][] = [];
+    const batcher = createBatcher<string>(25, (items) => sent.push(items), clock.timers);
+    batcher.push("a");
+    batcher.cancel();
+    clock.fire();
+    expect(sent).toEqual([]);
+    expect(batcher.pending).toBe(0);
+  });
+});
+
+describe("perfect negotiation", () => {
+  it("makes exactly one side of every pair polite", () => {
+    for (const [a, b] of [
+      ["p1", "p2"],
+      ["zed", "abc"],
+      ["0f9a", "0f9b"],
+    ] as const) {
+      expect(isPolite(a, b)).not.toBe(isPolite(b, a));
+    }
+  });
+
+  it("accepts an offer when stable and not making one", () => {
+    expect(
+      decideOnOffer({
+        polite: false,
+        makingOffer: false,
+        signalingState: "stable",
+        settingRemoteAnswer: false,
+      }),
+    ).toBe("accept");
+  });
+
+  it("on glare the impolite side ignores the other offer and the polite side accepts it", () => {
+    const glare = {
+      makingOffer: true,
+      signalingState: "have-local-offer",
+      settingRemoteAnswer: false,
+    } as const;
+    expect(decideOnOffer({ ...glare, polite: false })).toBe("ignore");
+    expect(decideOnOffer({ ...glare, polite: true })).toBe("accept");
+    // Both sides' decisions together: exactly one offer survives.
+    const survivors = [
+      decideOnOffer({ ...glare, polite: isPolite("a", "b") }),
+      decideOnOffer({ ...glare, polite: isPolite("b", "a") }),
+    ];
+    expect(survivors.sort()).toEqual(["accept", "ignore"]);
+  });
+
+  it("an offer while our offer waits for its answer collides; while the answer is being applied it does not", () => {
+    const waiting = {
+      makingOffer: false,
+      signalingState: "have-local-offer",
+      settingRemoteAnswer: false,
+    } as const;
+    expect(decideOnOffer({ ...waiting, polite: false })).toBe("ignore");
+    expect(decideOnOffer({ ...waiting, settingRemoteAnswer: true, polite: false })).toBe("accept");
+  });
+});
+
+describe("connection quality", () => {
+  const stats = (bytes: number, received: number, lost: number, rtt: number) => [
+    {
+      type: "inbound-rtp",
+      kind: "video",
+      bytesReceived: bytes,
+      packetsReceived: received,
+      packetsLost: lost,
+    },
+    { type: "inbound-rtp", kind: "audio", bytesReceived: 0, packetsReceived: 0, packetsLost: 0 },
+    { type: "candidate-pair", nominated: true, state: "succeeded", currentRoundTripTime: rtt },
+    { type: "candidate-pair", nominated: false, state: "failed", currentRoundTripTime: 9 },
+  ];
+
+  it("computes bitrate, loss and round trip between two samples", () => {
+    const first = readSample(stats(0, 0, 0, 0.04), 1000);
+    const second = readSample(stats(250_000, 990, 10, 0.05), 3000);
+    expect(second.rttMs).toBe(50);
+    const quality = summarize(first.sample, second.sample, second.rttMs, []);
+    expect(quality.bitrateKbps).toBe(1000);
+    expect(quality.lossPercent).toBe(1);
+    expect(quality.level).toBe("good");
+    expect(quality.history).toEqual([1000]);
+  });
+
+  it("rates a connection by its worst sign", () => {
+    expect(levelOf(null, null)).toBe("unknown");
+    expect(levelOf(100, 0)).toBe("good");
+    expect(levelOf(300, 0)).toBe("fair");
+    expect(levelOf(100, 3)).toBe("fair");
+    expect(levelOf(600, 0)).toBe("poor");
+    expect(levelOf(20, 12)).toBe("poor");
+  });
+
+  it("keeps a bounded bitrate history and draws it into the box", () => {
+    let history: number[] = [];
+    let previous = readSample([], 0).sample;
+    for (let i = 1; i <= 40; i += 1) {
+      const current = readSample(stats(i * 1000, i * 10, 0, 0.01), i * 1000).sample;
+      history = summarize(previous, current, 10, history).history;
+      previous = current;
+    }
+    expect(history).toHaveLength(30);
+    expect(sparklinePoints([0, 5, 10], 100, 20)).toBe("0,20 50,10 100,0");
+    expect(sparklinePoints([1], 100, 20)).toBe("");
+  });
+});
