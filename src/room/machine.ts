@@ -262,9 +262,14 @@ function onJoin(step: Step, connection: Connection, frame: ClientFrameOf<"join_r
   const identity = connection.identity;
   const { audio, video, resume_token: resumeToken } = frame.payload;
 
+  // The token is the secret; an account's seat also needs the same account. A guest gets a new
+  // `guest:<uuid>` with every ticket, so a guest's seat goes to any guest ticket holding its token.
   const seat = resumeToken
     ? Object.values(state.members).find(
-        (m) => m.status === "admitted" && m.resumeToken === resumeToken && m.sub === identity.sub,
+        (m) =>
+          m.status === "admitted" &&
+          m.resumeToken === resumeToken &&
+          (m.guest ? identity.guest : m.sub === identity.sub),
       )
     : undefined;
   if (seat) {
@@ -431,8 +436,18 @@ function onAdmitted(step: Step, member: Member, frame: ClientFrame): void {
         return;
       }
       // A kept seat has no socket: the message is dropped and the pair renegotiates after the resume.
-      const payload = { sender_id: member.id, data: frame.payload.data };
-      step.send(target.connectionId, { event_type: frame.event_type, payload } as ServerFrame);
+      const to = target.connectionId;
+      if (frame.event_type === "ice_candidate") {
+        step.send(to, {
+          event_type: "ice_candidate",
+          payload: { sender_id: member.id, data: frame.payload.data },
+        });
+      } else {
+        step.send(to, {
+          event_type: frame.event_type,
+          payload: { sender_id: member.id, data: frame.payload.data },
+        });
+      }
       return;
     }
     case "media_state": {

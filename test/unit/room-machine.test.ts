@@ -530,6 +530,24 @@ describe("resume", () => {
     expect(room.got(mallory.connection, "waiting_room")).toHaveLength(1);
   });
 
+  it("lets a guest resume with a new guest ticket (guests get a new id per ticket), keeping the name", () => {
+    const room = new RoomHarness();
+    const { host } = room.room();
+    const gil = room.join("Gil", "guest");
+    room.send(host.connection, {
+      event_type: "accept_participant",
+      payload: { participant_id: gil.participantId },
+    });
+    const token = room.lastOf(gil.connection, "accepted_into_room")?.payload.resume_token ?? "";
+    room.run({ type: "close", connectionId: gil.connection });
+    const again = room.open(room.identity("Gil", "guest", "guest:another-uuid"));
+    room.send(again, { event_type: "join_room", payload: { resume_token: token } });
+    expect(room.lastOf(again, "accepted_into_room")?.payload.self).toMatchObject({
+      id: gil.participantId,
+      guest: true,
+    });
+  });
+
   it("moves a resumed participant off an old socket that is still open (closed with 4001)", () => {
     const room = new RoomHarness();
     const { people } = room.room("Ann");
