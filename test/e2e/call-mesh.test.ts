@@ -1,0 +1,97 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  admit,
+  createCall,
+  expectMediaFlowing,
+  guestKnocks,
+  hostJoins,
+  type Person,
+  person,
+  signUp,
+  tile,
+} from "./call-support";
+import { launchBrowser } from "./support/browser";
+
+describe("a call in real browsers", () => {
+  let browser: Browser;
+  const people: Person[] = [];
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    for (const p of people) await p.context.close().catch(() => undefined);
+    await browser?.close();
+  });
+
+  it("two people: admitted, see and hear each other, see mute and camera off, chat and react", async () => {
+    const host = await person(browser, "Hana");
+    const guest = await person(browser, "Gus");
+    people.push(host, guest);
+    await signUp(host);
+    const path = await createCall(host, "Two people");
+    await hostJoins(host, path);
+    await guestKnocks(guest, path);
+    await admit(host, guest);
+
+    await expectMediaFlowing(host, "Gus");
+    await expectMediaFlowing(guest, "Hana");
+
+    // Mute and camera off show on the other side.
+    await guest.page.getByRole("button", { name: "Microphone" }).click();
+    await expect
+      .poll(() => guest.page.getByRole("button", { name: "Microphone" }).getAttribute("aria-pressed"))
+      .toBe("false");
+    await tile(host, "Gus").getByRole("img", { name: "Microphone off" }).waitFor();
+    await guest.page.getByRole("button", { name: "Camera" }).click();
+    await tile(host, "Gus").getByRole("img", { name: "Camera off" }).waitFor();
+    await guest.page.getByRole("button", { name: "Microphone" }).click();
+    await tile(host, "Gus").getByRole("img", { name: "Microphone on" }).waitFor();
+
+    // Chat: the host sees the message with its sender; the unread badge counts it while the panel is closed.
+    await guest.page.getByRole("button", { name: "Chat" }).click();
+    await guest.page.getByLabel("Message").fill("hello <b>there</b> https://example.com/x");
+    await guest.page.getByRole("button", { name: "Send" }).click();
+    await expect.poll(() => host.page.getByRole("button", { name: "Chat" }).textContent()).toContain("1");
+    await host.page.getByRole("button", { name: "Chat" }).click();
+    const message = host.page
+      .getByRole("list", { name: "Chat" })
+      .getByRole("listitem")
+      .filter({ hasText: "hello" });
+    await expect.poll(() => message.textContent()).toContain("Gus");
+    expect(await message.textContent()).toContain("hello <b>there</b>");
+    expect(await message.getByRole("link").getAttribute("href")).toBe("https://example.com/x");
+
+    // A reaction floats over the sender's tile on the other side.
+    await host.page.getByRole("button", { name: "Reactions" }).click();
+    await host.page.getByRole("button", { name: "React 🎉" }).click();
+    await tile(guest, "Hana").getByRole("img", { name: "Hana reacted 🎉" }).waitFor();
+
+    // Raising a hand shows on the other side.
+    await guest.page.getByRole("button", { name: "Raise hand" }).click();
+    await tile(host, "Gus").getByRole("img", { name: "Hand raised" }).waitFor();
+  });
+
+  it("three people: a full mesh where everyone receives both others", async () => {
+    const host = await person(browser, "Ines");
+    const a = await person(browser, "Jon");
+    const b = await person(browser, "Kai");
+    people.push(host, a, b);
+    await signUp(host);
+    const path = await createCall(host, "Three people");
+    await hostJoins(host, path);
+    await guestKnocks(a, path);
+    await admit(host, a);
+    await guestKnocks(b, path);
+    await admit(host, b);
+
+    for (const [viewer, others] of [
+      [host, ["Jon", "Kai"]],
+      [a, ["Ines", "Kai"]],
+      [b, ["Ines", "Jon"]],
+    ] as const) {
+      for (const name of others) await expectMediaFlowing(viewer, name);
+      expect(await viewer.page.locator("video").count()).toBe(3);
+    }
+  });
+});

@@ -1,0 +1,177 @@
+// Helpers for the call browser tests: people who sign up, start a call, knock, get admitted — all through
+// the real UI — and probes that read what each page really receives.
+
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import { expect } from "vitest";
+import { newPerson, uniqueEmail } from "./support/browser";
+
+/**
+ * Test-only instrumentation, injected before the app loads: remembers every camera/microphone track the
+ * page opened and every WebSocket it made, so a test can check devices were released or cut the socket.
+ */
+const PROBES = `
+  (() => {
+    const tracks = [];
+    const sockets = [];
+    const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getUserMedia = async (constraints) => {
+      const stream = await gum(constraints);
+      tracks.push(...stream.getTracks());
+      return stream;
+    };
+    const Native = WebSocket;
+    window.WebSocket = class extends Native {
+      constructor(...args) {
+        super(...args);
+        sockets.push(this);
+      }
+    };
+    window.__vcmeProbe = { tracks, sockets };
+  })();
+`;
+
+export interface Person {
+  name: string;
+  context: BrowserContext;
+  page: Page;
+}
+
+/** A fresh browser profile with the probes installed. */
+export async function person(browser: Browser, name: string): Promise<Person> {
+  const { context, page } = await newPerson(browser);
+  await context.addInitScript(PROBES);
+  return { name, context, page };
+}
+
+/** Signs up through the sign-up page and lands on home. */
+export async function signUp(p: Person): Promise<void> {
+  await p.page.goto("/signup");
+  await p.page.getByLabel("Name").fill(p.name);
+  await p.page.getByLabel("Email").fill(uniqueEmail(p.name.toLowerCase()));
+  await p.page.getByLabel("Password").fill("correct horse battery staple");
+  await p.page.getByRole("button", { name: "Sign up" }).click();
+  await p.page.getByRole("button", { name: "New call" }).waitFor({ timeout: 30_000 });
+}
+
+/** The signed-up host creates a call on home and returns its link path (`/call/…`). */
+export async function createCall(host: Person, title: string): Promise<string> {
+  await host.page.getByLabel("Title").fill(title);
+  await host.page.getByRole("button", { name: "New call" }).click();
+  const open = host.page.getByRole("link", { name: "Open the call" });
+  await open.waitFor();
+  const href = await open.getAttribute("href");
+  if (!href) throw new Error("no call link on home");
+  return href;
+}
+
+/** The host opens the call and joins it. */
+export async function hostJoins(host: Person, path: string): Promise<void> {
+  await host.page.goto(path);
+  await previewReady(host);
+  await host.page.getByRole("button", { name: "Join now" }).click();
+  await inCall(host);
+}
+
+/** A guest opens the call, gives a name and knocks. */
+export async function guestKnocks(guest: Person, path: string): Promise<void> {
+  await guest.page.goto(path);
+  await previewReady(guest);
+  await guest.page.getByLabel("Your name").fill(guest.name);
+  await guest.page.getByRole("button", { name: "Ask to join" }).click();
+  await expect
+    .poll(() => guest.page.getByRole("status").filter({ hasText: "Waiting for the host" }).count())
+    .toBe(1);
+}
+
+/** The join page has the camera and microphone running (joining earlier joins without them). */
+async function previewReady(p: Person): Promise<void> {
+  await p.page.getByRole("button", { name: "Camera", pressed: true }).waitFor({ timeout: 15_000 });
+  await p.page.getByRole("button", { name: "Microphone", pressed: true }).waitFor({ timeout: 15_000 });
+}
+
+/** The host admits a knocking person from the lobby panel. */
+export async function admit(host: Person, guest: Person): Promise<void> {
+  const lobby = host.page.getByRole("list", { name: "Waiting room" });
+  await lobby
+    .getByRole("listitem")
+    .filter({ hasText: guest.name })
+    .getByRole("button", { name: "Admit" })
+    .click();
+  await inCall(guest);
+}
+
+/** Waits until the in-call controls show. */
+export async function inCall(p: Person): Promise<void> {
+  await p.page.getByRole("button", { name: "Leave" }).waitFor({ timeout: 20_000 });
+}
+
+/** The tile (named by the person) of `name` on `viewer`'s page. */
+export function tile(viewer: Person, name: string): Locator {
+  return viewer.page.getByRole("group", { name, exact: true });
+}
+
+interface VideoProbe {
+  frames: number;
+  width: number;
+  audioLive: boolean;
+  videoLive: boolean;
+}
+
+/** What `viewer` decodes of `name`: video frames so far, picture width, and whether audio packets arrive. */
+export async function probeVideo(viewer: Person, name: string): Promise<VideoProbe> {
+  return tile(viewer, name)
+    .locator("video")
+    .evaluate((video: HTMLVideoElement) => {
+      const stream = video.srcObject instanceof MediaStream ? video.srcObject : null;
+      const audio = stream?.getAudioTracks()[0];
+      const camera = stream?.getVideoTracks()[0];
+      return {
+        frames: video.getVideoPlaybackQuality().totalVideoFrames,
+        width: video.videoWidth,
+        // A remote track is "muted" until RTP packets for it arrive.
+        audioLive: audio !== undefined && audio.readyState === "live" && !audio.muted,
+        videoLive: camera !== undefined && camera.readyState === "live" && !camera.muted,
+      };
+    });
+}
+
+/** Asserts that `viewer` receives `name`'s video (frames keep growing) and audio packets. */
+export async function expectMediaFlowing(viewer: Person, name: string): Promise<void> {
+  await tile(viewer, name)
+    .locator("video")
+    .waitFor({ state: "attached", timeout: 15_000 })
+    .catch(async (error: unknown) => {
+      const screen = await viewer.page.locator("body").ariaSnapshot();
+      throw new Error(`${viewer.name} has no tile for ${name}; the screen shows:\n${screen}`, {
+        cause: error,
+      });
+    });
+  await expect
+    .poll(async () => (await probeVideo(viewer, name)).frames, { timeout: 20_000 })
+    .toBeGreaterThan(5);
+  const before = await probeVideo(viewer, name);
+  await expect
+    .poll(async () => (await probeVideo(viewer, name)).frames, { timeout: 10_000 })
+    .toBeGreaterThan(before.frames + 5);
+  const after = await probeVideo(viewer, name);
+  expect(after.width).toBeGreaterThan(0);
+  expect(after.videoLive).toBe(true);
+  await expect.poll(async () => (await probeVideo(viewer, name)).audioLive, { timeout: 10_000 }).toBe(true);
+}
+
+/** Every camera and microphone track the page opened has been stopped. */
+export async function devicesReleased(p: Person): Promise<boolean> {
+  return p.page.evaluate(() => {
+    const probe = (window as unknown as { __vcmeProbe: { tracks: MediaStreamTrack[] } }).__vcmeProbe;
+    return probe.tracks.length > 0 && probe.tracks.every((t) => t.readyState === "ended");
+  });
+}
+
+/** Closes the page's live signaling socket as a network fault would. */
+export async function cutSocket(p: Person): Promise<void> {
+  await p.page.evaluate(() => {
+    const probe = (window as unknown as { __vcmeProbe: { sockets: WebSocket[] } }).__vcmeProbe;
+    for (const socket of probe.sockets)
+      if (socket.readyState === WebSocket.OPEN) socket.close(4000, "cut by test");
+  });
+}
