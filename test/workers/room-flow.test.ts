@@ -26,6 +26,18 @@ describe("opening a room socket", () => {
     }
   });
 
+  it("places the room with the ticket's location hint, and ignores a hint that is not one", async () => {
+    const call = newCall();
+    for (const hint of ["weur", "not-a-region"]) {
+      const client = await RoomClient.join({
+        ...claimsFor(call, { name: "Hana", sub: call.hostUserId }),
+        location_hint: hint,
+      });
+      expect((await client.next("host_joined_room")).payload.self.role).toBe("host");
+      client.close();
+    }
+  });
+
   it("answers the exact ping frame with the exact pong frame", async () => {
     const call = newCall();
     const client = await RoomClient.open(claimsFor(call, { name: "Ann" }));

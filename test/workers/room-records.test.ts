@@ -149,4 +149,27 @@ describe("call records in Postgres", () => {
     expect(done.participants[0]?.leaveReason).toBe("ended_by_host");
     expect(done.logs.map((l) => [l.role, l.participantCount])).toEqual([["host", 1]]);
   });
+
+  it("keeps the history of a call deleted before its records were written (log without the call)", async () => {
+    const call = await seedCall("Soon deleted");
+    const host = await RoomClient.join(claimsFor(call, { name: "Hana", sub: call.hostUserId }));
+    await host.next("host_joined_room");
+    const { db, close } = await openDb(env);
+    try {
+      await db.delete(calls).where(eq(calls.id, call.id));
+    } finally {
+      await close();
+    }
+    await roomStub(call.link).terminate("call_deleted");
+    expect((await host.next("call_terminated")).payload.reason).toBe("call_deleted");
+    await runOutbox(call.link);
+    expect(await outboxSize(call.link)).toBe(0);
+    const { db: db2, close: close2 } = await openDb(env);
+    try {
+      const logs = await db2.select().from(callLogs).where(eq(callLogs.userId, call.hostUserId));
+      expect(logs.map((l) => [l.callId, l.callTitle, l.role])).toEqual([[null, "Soon deleted", "host"]]);
+    } finally {
+      await close2();
+    }
+  });
 });
