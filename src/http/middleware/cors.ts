@@ -19,6 +19,9 @@ export function allowedOrigins(setting: string | undefined): Set<string> {
 export function cors(): MiddlewareHandler<AppEnv> {
   return async function cors(c, next) {
     const origins = allowedOrigins(c.env.CORS_ORIGINS);
+    const origin = c.req.header("Origin");
+    // Same-origin and unknown callers get no CORS headers at all (and a preflight from them is a 404).
+    if (!origin || !origins.has(origin)) return next();
     const handler = honoCors({
       origin: (origin) => (origins.has(origin) ? origin : null),
       allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
