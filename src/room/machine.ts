@@ -619,7 +619,14 @@ function newConnection(attachment: ConnectionAttachment, now: number): Connectio
 function onRestore(step: Step, live: ConnectionAttachment[]): void {
   const { state, ctx } = step;
   state.connections = {};
-  for (const attachment of live) state.connections[attachment.id] = newConnection(attachment, ctx.now);
+  for (const attachment of live) {
+    const connection = newConnection(attachment, ctx.now);
+    state.connections[attachment.id] = connection;
+    const member = attachment.participantId ? state.members[attachment.participantId] : undefined;
+    // A socket whose participant has moved on (resumed elsewhere, or gone) belongs to nobody now.
+    if (attachment.participantId !== null && member?.connectionId !== attachment.id)
+      step.bind(connection, null);
+  }
   for (const member of Object.values(state.members)) {
     if (member.connectionId === null) continue;
     if (state.connections[member.connectionId]?.participantId === member.id) continue;

@@ -1,4 +1,4 @@
-import type { CloseCode, Participant, Role, ServerFrame, TerminateReason } from "../protocol/room";
+import type { CloseCode, Participant, Role, ServerFrame } from "../protocol/room";
 import { RESUME_GRACE_MS } from "../protocol/room";
 import type { TicketClaims } from "../protocol/ticket";
 
@@ -124,8 +124,6 @@ export interface StepContext {
   newToken: () => string;
   capacity: number;
 }
-
-export type TerminateMessage = Record<TerminateReason, string>;
 
 /** An empty room. */
 export function createRoomState(): RoomState {

@@ -582,6 +582,35 @@ describe("resume", () => {
       connected: false,
     });
   });
+  it("after a restore, a socket whose participant resumed elsewhere belongs to nobody", () => {
+    const room = new RoomHarness();
+    const { people } = room.room("Ann");
+    const ann = people[0];
+    if (!ann) throw new Error("no Ann");
+    const old = room.state.connections[ann.connection];
+    const token = room.lastOf(ann.connection, "accepted_into_room")?.payload.resume_token ?? "";
+    const again = room.join("Ann", "user", { resume_token: token });
+    const now = room.state.connections[again.connection];
+    if (!old || !now) throw new Error("missing connections");
+    // The old socket's close has not been seen yet when the object restarts.
+    room.run({
+      type: "restore",
+      connections: [old, now].map((c) => ({
+        id: c.id,
+        identity: c.identity,
+        participantId: ann.participantId,
+        openedAt: c.openedAt,
+      })),
+    });
+    expect(room.state.connections[old.id]?.participantId).toBeNull();
+    expect(room.last?.effects).toContainEqual({
+      type: "attach",
+      attachment: expect.objectContaining({ id: old.id, participantId: null }),
+    });
+    room.send(old.id, { event_type: "send_chat_message", payload: { text: "ghost" } });
+    expect(room.lastOf(old.id, "error")?.payload.code).toBe("not_in_room");
+    expect(room.state.members[ann.participantId]?.connectionId).toBe(again.connection);
+  });
 });
 
 describe("sessions and logs", () => {
