@@ -1,0 +1,345 @@
+// `npm run bench`: VCME against the alternatives and the floor, each comparison in the same run, on the
+// real parts (workerd, a real Postgres, Chromium). Prints a table and writes docs/benchmarks.md.
+// Asserts nothing: the numbers are for reading against the targets. `--only=relay,rooms,…` runs a subset.
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { startDevStack } from "../dev.ts";
+import { freePort } from "../local-db.ts";
+import { floorPeer, peerjsPeer, type RelayPeer } from "./relay-clients.ts";
+import { roundTrips, throughput } from "./relay-benches.ts";
+import { chatFanOut, manyRooms } from "./room-benches.ts";
+import { fmt, type Summary, summarize } from "./stats.ts";
+import {
+  BENCH_SECRET,
+  bundleWorker,
+  cpuMs,
+  type Database,
+  type DirectWorker,
+  fillRoom,
+  removeDir,
+  seedCalls,
+  startDatabase,
+  startDirectWorker,
+} from "./vcme-stack.ts";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const only = new Set(
+  (process.argv.find((a) => a.startsWith("--only="))?.slice(7) ?? "").split(",").filter(Boolean),
+);
+const wanted = (name: string) => only.size === 0 || only.has(name);
+
+interface Row {
+  what: string;
+  system: string;
+  result: string;
+  target: string;
+}
+const rows: Row[] = [];
+const notes: string[] = [];
+const row = (what: string, system: string, result: string, target = "") => {
+  rows.push({ what, system, result, target });
+  console.log(`${what} | ${system} | ${result}${target ? ` | target ${target}` : ""}`);
+};
+const ms = (s: Summary) => `p50 ${fmt(s.p50)} ms · p99 ${fmt(s.p99)} ms (n=${s.n})`;
+
+async function startRelayProcess(file: string): Promise<{ port: number; child: ChildProcess }> {
+  const child = spawn(path.join(root, "node_modules/.bin/tsx"), [path.join(root, "scripts/bench/relays", file)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
+      const match = /listening (\d+)/.exec(String(chunk));
+      if (match?.[1]) resolve(Number(match[1]));
+    });
+    child.once("exit", (code) => reject(new Error(`${file} exited with ${code}`)));
+  });
+  return { port, child };
+}
+
+async function pairs(make: () => Promise<RelayPeer>, count: number): Promise<Array<[RelayPeer, RelayPeer]>> {
+  const out: Array<[RelayPeer, RelayPeer]> = [];
+  for (let i = 0; i < count; i++) out.push([await make(), await make()]);
+  return out;
+}
+
+async function roomPairs(worker: { wsUrl: string }, db: Database, count: number) {
+  const calls = await seedCalls(db, count);
+  const out: Array<[RelayPeer, RelayPeer]> = [];
+  for (const call of calls) {
+    const [a, b] = await fillRoom(worker.wsUrl, call, 2);
+    if (a && b) out.push([a.asPeer(), b.asPeer()]);
+  }
+  return out;
+}
+
+function closeAll(peers: Iterable<RelayPeer>) {
+  for (const peer of peers) peer.close();
+}
+
+function gzipOf(file: string): number {
+  return gzipSync(readFileSync(file), { level: 9 }).length;
+}
+
+/** First-screen JS: the entry script and what index.html preloads; all JS: every chunk. */
+function clientSizes(): { first: number; all: number; files: number } {
+  const dist = path.join(root, "client/dist");
+  const html = readFileSync(path.join(dist, "index.html"), "utf8");
+  const firstFiles = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.js)"/g)].map((m) => m[1] ?? "");
+  const assets = readdirSync(path.join(dist, "assets")).filter((f) => f.endsWith(".js"));
+  const all = assets.reduce((sum, f) => sum + gzipOf(path.join(dist, "assets", f)), 0);
+  const first = firstFiles.reduce((sum, f) => sum + gzipOf(path.join(dist, f)), 0);
+  return { first, all, files: assets.length };
+}
+
+async function restCpu(worker: DirectWorker) {
+  if (!worker.workerdPid) {
+    notes.push("REST CPU: the workerd process could not be found, so CPU per request was not measured.");
+    return;
+  }
+  const pid = worker.workerdPid;
+  const api = (p: string, init?: RequestInit) => fetch(`${worker.url}${p}`, init);
+  const json = (body: unknown, token?: string): RequestInit => ({
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  const n = 40;
+  const measure = async (label: string, run: (i: number) => Promise<Response>) => {
+    const before = cpuMs(pid);
+    let failures = 0;
+    for (let i = 0; i < n; i++) {
+      const response = await run(i);
+      if (!response.ok) failures++;
+      await response.arrayBuffer();
+    }
+    const perRequest = (cpuMs(pid) - before) / n;
+    return { perRequest, failures };
+  };
+  const tag = Math.random().toString(36).slice(2, 8);
+  // The password field is the browser's PBKDF2 output: any 64 hex characters to the server.
+  const password = "ab".repeat(32);
+  const baseline = await measure("baseline", () => api("/api/no-such-endpoint"));
+  const signup = await measure("signup", (i) =>
+    api("/api/auth/signup", json({ name: `Bench ${i}`, email: `cpu-${tag}-${i}@example.test`, password })),
+  );
+  const login = await measure("login", (i) =>
+    api("/api/auth/login", json({ email: `cpu-${tag}-${i}@example.test`, password })),
+  );
+  const session = (await (
+    await api("/api/auth/login", json({ email: `cpu-${tag}-0@example.test`, password }))
+  ).json()) as { access_token?: string };
+  const token = session.access_token;
+  const create = await measure("create call", (i) => api("/api/calls", json({ title: `CPU ${i}`, allow_guests: true }, token)));
+  const created = (await (await api("/api/calls", json({ title: "Ticket bench" }, token))).json()) as {
+    call?: { link: string };
+  };
+  const ticket = await measure("ticket", () => api(`/api/calls/${created.call?.link}/ticket`, json({}, token)));
+  row("server CPU per request (workerd process)", "baseline: unknown /api path", `${fmt(baseline.perRequest)} ms`);
+  for (const [label, m] of [
+    ["signup", signup],
+    ["login", login],
+    ["create call", create],
+    ["ticket", ticket],
+  ] as const) {
+    const net = m.perRequest - baseline.perRequest;
+    row(
+      `server CPU per ${label}`,
+      "VCME (workerd, minus baseline)",
+      `${fmt(net)} ms${m.failures ? ` (${m.failures}/${n} not 2xx)` : ""}`,
+      "≤ 5 ms (free plan: 10 ms)",
+    );
+  }
+}
+
+async function main() {
+  const started = Date.now();
+  const db = await startDatabase();
+  const cleanups: Array<() => unknown> = [() => db.stop()];
+  try {
+    const bundle = bundleWorker();
+    cleanups.push(() => removeDir(bundle.dir));
+    const worker = await startDirectWorker(bundle, db, { ROOM_RATE_LIMIT: "off" });
+    cleanups.push(() => worker.stop());
+
+    if (wanted("size")) {
+      row("Worker bundle (as deployed)", "VCME", `${fmt(bundle.gzipBytes / 1024, 1)} KB gzip (${fmt(bundle.bytes / 1024, 0)} KB raw)`, "≤ 200 KB gzip (free plan: 3 MB)");
+      row("Worker startup (new workerd to first answer)", "VCME", `${fmt(worker.startupMs, 0)} ms`, "free plan: 1 s");
+      try {
+        const sizes = clientSizes();
+        row("client JavaScript, first screen", "VCME", `${fmt(sizes.first / 1024, 1)} KB gzip`, "≤ 30 KB (React client: 124 KB)");
+        row("client JavaScript, all", "VCME", `${fmt(sizes.all / 1024, 1)} KB gzip in ${sizes.files} files`, "≤ 45 KB");
+      } catch {
+        notes.push("Client sizes: client/dist is missing (run `npm run build` first).");
+      }
+    }
+
+    if (wanted("relay")) {
+      const floor = await startRelayProcess("floor.ts");
+      const peerjs = await startRelayProcess("peerjs.ts");
+      cleanups.push(() => floor.child.kill(), () => peerjs.child.kill());
+      const count = 2000;
+      const floorPairs = await pairs(() => floorPeer(floor.port), 25);
+      const peerjsPairs = await pairs(() => peerjsPeer(peerjs.port), 25);
+      const roomDirect = await roomPairs(worker, db, 25);
+      // Interleaved in slices, so warm-up and machine noise fall on all three alike.
+      const slices = 10;
+      const samples = { floor: [] as number[], peerjs: [] as number[], direct: [] as number[] };
+      for (let i = 0; i < slices; i++) {
+        samples.floor.push(...(await roundTrips(floorPairs, count / slices)).samples);
+        samples.peerjs.push(...(await roundTrips(peerjsPairs, count / slices)).samples);
+        samples.direct.push(...(await roundTrips(roomDirect, count / slices)).samples);
+      }
+      const floorRtt = summarize(samples.floor);
+      const peerRtt = summarize(samples.peerjs);
+      const directRtt = summarize(samples.direct);
+      row("signaling round trip ×2000", "floor: bare Node ws relay", ms(floorRtt));
+      row("signaling round trip ×2000", "PeerJS server", ms(peerRtt));
+      row(
+        "signaling round trip ×2000",
+        "VCME room, workerd direct",
+        `${ms(directRtt)} · ${fmt(directRtt.p50 / floorRtt.p50)}× floor`,
+        "p50 ≤ 1.5× floor and < PeerJS; p99 ≤ 5 ms",
+      );
+      closeAll(floorPairs.flat());
+      closeAll(peerjsPairs.flat());
+      closeAll(roomDirect.flat());
+
+      if (wanted("dev")) {
+        const dev = await startDevStack({
+          port: await freePort(),
+          databaseUrl: db.postgres.url,
+          buildClient: false,
+          dataDir: path.join(os.tmpdir(), `vcme-bench-dev-${process.pid}`),
+          vars: { JWT_SECRET: BENCH_SECRET },
+          log: () => {},
+        });
+        cleanups.push(() => dev.stop());
+        const devPairs = await roomPairs({ wsUrl: dev.url.replace(/^http/, "ws") }, db, 25);
+        const devRtt = summarize((await roundTrips(devPairs, count)).samples);
+        row("signaling round trip ×2000", "VCME room via `npm run dev`", `${ms(devRtt)} · ${fmt(devRtt.p50 / floorRtt.p50)}× floor`);
+        closeAll(devPairs.flat());
+      }
+
+      // Full load: 12 peers each keeping 32 frames in flight for 5 s.
+      const seconds = 5;
+      const floorPeers = await Promise.all(Array.from({ length: 12 }, () => floorPeer(floor.port)));
+      const floorCpu0 = floor.child.pid ? cpuMs(floor.child.pid) : 0;
+      const floorLoad = await throughput(floorPeers, seconds);
+      const floorCpu = floor.child.pid ? (cpuMs(floor.child.pid) - floorCpu0) / Math.max(1, floorLoad.relayed) : NaN;
+      closeAll(floorPeers);
+      const peerjsPeers = await Promise.all(Array.from({ length: 12 }, () => peerjsPeer(peerjs.port)));
+      const peerCpu0 = peerjs.child.pid ? cpuMs(peerjs.child.pid) : 0;
+      const peerLoad = await throughput(peerjsPeers, seconds);
+      const peerCpu = peerjs.child.pid ? (cpuMs(peerjs.child.pid) - peerCpu0) / Math.max(1, peerLoad.relayed) : NaN;
+      closeAll(peerjsPeers);
+      const [call] = await seedCalls(db, 1);
+      if (call) {
+        const room = await fillRoom(worker.wsUrl, call, 12);
+        const pid = worker.workerdPid;
+        const cpu0 = pid ? cpuMs(pid) : 0;
+        const load = await throughput(room.map((s) => s.asPeer()), seconds);
+        const cpu = pid ? (cpuMs(pid) - cpu0) / Math.max(1, load.relayed) : NaN;
+        for (const s of room) s.ws.close();
+        row("relayed frames/s, one room of 12 at full load", "floor: bare Node ws relay", `${fmt(floorLoad.framesPerSecond)} /s · ${fmt(floorCpu * 1000, 1)} µs CPU/frame`);
+        row("relayed frames/s, 12 peers at full load", "PeerJS server", `${fmt(peerLoad.framesPerSecond)} /s · ${fmt(peerCpu * 1000, 1)} µs CPU/frame`);
+        row(
+          "relayed frames/s, one room of 12 at full load",
+          "VCME room, workerd direct",
+          `${fmt(load.framesPerSecond)} /s · ${fmt(cpu * 1000, 1)} µs CPU/frame`,
+          "≥ PeerJS and ≥ 20 000 /s",
+        );
+      }
+    }
+
+    if (wanted("rooms")) {
+      const [call] = await seedCalls(db, 1);
+      if (call) {
+        const room = await fillRoom(worker.wsUrl, call, 50);
+        const fanOut = await chatFanOut(room, 200);
+        row("chat fan-out, room of 50 sockets", "VCME room, workerd direct", ms(fanOut), "p99 ≤ 25 ms");
+        for (const s of room) s.ws.close();
+      }
+      const calls = await seedCalls(db, 100);
+      const rooms = [];
+      for (const c of calls) rooms.push(await fillRoom(worker.wsUrl, c, 4));
+      const soak = await manyRooms(rooms, 30, 10);
+      row(
+        "100 rooms × 4 sockets, 10 frames/s each, 30 s",
+        "VCME room, workerd direct",
+        `${soak.sent.toLocaleString("en-US")} sent · ${soak.lost} lost · ${soak.reordered} reordered · ${soak.errors} errors · ${ms(soak.latency)}`,
+        "0 lost or reordered; p99 ≤ 25 ms",
+      );
+      for (const s of rooms.flat()) s.ws.close();
+    }
+
+    if (wanted("rest")) await restCpu(worker);
+  } finally {
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch {
+        // keep cleaning up
+      }
+    }
+  }
+  writeReport(Date.now() - started);
+}
+
+function versions(): string {
+  const pkg = (name: string) => {
+    try {
+      return JSON.parse(readFileSync(path.join(root, "node_modules", name, "package.json"), "utf8")).version as string;
+    } catch {
+      return "?";
+    }
+  };
+  return `node ${process.version}, wrangler ${pkg("wrangler")}, miniflare ${pkg("miniflare")}, workerd ${pkg("workerd")}, peer ${pkg("peer")}, ws ${pkg("ws")}`;
+}
+
+function machine(): string {
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  let kernel = os.release();
+  try {
+    kernel = execFileSync("uname", ["-sr"], { encoding: "utf8" }).trim();
+  } catch {
+    // keep os.release()
+  }
+  return `${os.cpus().length} × ${cpu}, ${fmt(os.totalmem() / 2 ** 30, 0)} GiB RAM, ${kernel}`;
+}
+
+function writeReport(elapsedMs: number) {
+  const file = path.join(root, "docs/benchmarks.md");
+  const table = [
+    "| what | system | result | target |",
+    "| --- | --- | --- | --- |",
+    ...rows.map((r) => `| ${r.what} | ${r.system} | ${r.result} | ${r.target} |`),
+  ].join("\n");
+  const previous = (() => {
+    try {
+      const text = readFileSync(file, "utf8");
+      const at = text.indexOf("\n## How it is measured");
+      return at >= 0 ? text.slice(at) : "";
+    } catch {
+      return "";
+    }
+  })();
+  const report = `# Benchmarks
+
+Last run: ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, \`npm run bench\`${only.size ? ` --only=${[...only].join(",")}` : ""} (${fmt(elapsedMs / 1000, 0)} s)
+Machine: ${machine()}
+Versions: ${versions()}
+
+${table}
+${notes.length ? `\n${notes.map((n) => `- ${n}`).join("\n")}\n` : ""}${previous}`;
+  writeFileSync(file, report.endsWith("\n") ? report : `${report}\n`);
+  console.log(`\nwritten to ${path.relative(root, file)}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});
