@@ -1,5 +1,5 @@
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   admit,
   createCall,
@@ -19,8 +19,11 @@ describe("a call in real browsers", () => {
   beforeAll(async () => {
     browser = await launchBrowser();
   });
+  // Each test's people leave when it ends: a 2-core machine cannot encode video for every earlier test.
+  afterEach(async () => {
+    for (const p of people.splice(0)) await p.context.close().catch(() => undefined);
+  });
   afterAll(async () => {
-    for (const p of people) await p.context.close().catch(() => undefined);
     await browser?.close();
   });
 

@@ -78,9 +78,14 @@ export async function guestKnocks(guest: Person, path: string): Promise<void> {
   await previewReady(guest);
   await guest.page.getByLabel("Your name").fill(guest.name);
   await guest.page.getByRole("button", { name: "Ask to join" }).click();
-  await expect
-    .poll(() => guest.page.getByRole("status").filter({ hasText: "Waiting for the host" }).count())
-    .toBe(1);
+  await guest.page
+    .getByRole("status")
+    .filter({ hasText: "Waiting for the host" })
+    .waitFor({ timeout: 15_000 })
+    .catch(async (error: unknown) => {
+      const screen = await guest.page.locator("body").ariaSnapshot();
+      throw new Error(`${guest.name} is not waiting; the screen shows:\n${screen}`, { cause: error });
+    });
 }
 
 /** The join page has the camera and microphone running (joining earlier joins without them). */

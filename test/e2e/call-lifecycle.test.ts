@@ -1,0 +1,163 @@
+import type { Browser } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  admit,
+  createCall,
+  cutSocket,
+  devicesReleased,
+  expectMediaFlowing,
+  guestKnocks,
+  hostJoins,
+  type Person,
+  person,
+  probeVideo,
+  signUp,
+  tile,
+} from "./call-support";
+import { launchBrowser } from "./support/browser";
+
+describe("joining, healing and leaving a call in real browsers", () => {
+  let browser: Browser;
+  const people: Person[] = [];
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  // Each test's people leave when it ends: a 2-core machine cannot encode video for every earlier test.
+  afterEach(async () => {
+    for (const p of people.splice(0)) await p.context.close().catch(() => undefined);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  async function callWithHost(hostName: string, title: string) {
+    const host = await person(browser, hostName);
+    people.push(host);
+    await signUp(host);
+    const path = await createCall(host, title);
+    await hostJoins(host, path);
+    return { host, path };
+  }
+
+  it("the host's lobby shows knocks; a cancelled knock disappears; a declined guest is told so", async () => {
+    const { host, path } = await callWithHost("Lia", "Lobby");
+    const early = await person(browser, "Max");
+    const late = await person(browser, "Nia");
+    people.push(early, late);
+    const lobby = host.page.getByRole("list", { name: "Waiting room" });
+
+    await guestKnocks(early, path);
+    await lobby.getByRole("listitem").filter({ hasText: "Max" }).waitFor();
+    await expect
+      .poll(() => host.page.getByRole("button", { name: "Participants" }).textContent())
+      .toContain("1");
+    await early.page.getByRole("button", { name: "Cancel" }).click();
+    await lobby.waitFor({ state: "detached" });
+
+    await guestKnocks(late, path);
+    await lobby
+      .getByRole("listitem")
+      .filter({ hasText: "Nia" })
+      .getByRole("button", { name: "Decline" })
+      .click();
+    await late.page.getByText(/declined/i).waitFor();
+    await late.page.getByRole("link", { name: "Back home" }).waitFor();
+    expect(await devicesReleased(late)).toBe(true);
+  });
+
+  it("a screen share shows large for the others and goes away when it stops", async () => {
+    const { host, path } = await callWithHost("Oli", "Screens");
+    const guest = await person(browser, "Pia");
+    people.push(guest);
+    await guestKnocks(guest, path);
+    await admit(host, guest);
+    await expectMediaFlowing(guest, "Oli");
+
+    await host.page.getByRole("button", { name: "Share screen" }).click();
+    await expect
+      .poll(() => host.page.getByRole("button", { name: "Share screen" }).getAttribute("aria-pressed"))
+      .toBe("true");
+    const shared = guest.page.getByRole("figure", { name: "Screen shared by Oli" });
+    await shared.waitFor();
+    await expect
+      .poll(
+        () =>
+          shared
+            .locator("video")
+            .evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames),
+        { timeout: 20_000 },
+      )
+      .toBeGreaterThan(3);
+    // The camera stays on as a tile of its own.
+    await expectMediaFlowing(guest, "Oli");
+
+    await host.page.getByRole("button", { name: "Share screen" }).click();
+    await shared.waitFor({ state: "detached" });
+  });
+
+  it("a guest whose signaling socket drops gets the same seat back without knocking, media flowing throughout", async () => {
+    const { host, path } = await callWithHost("Quinn", "Healing");
+    const guest = await person(browser, "Rae");
+    people.push(guest);
+    await guestKnocks(guest, path);
+    await admit(host, guest);
+    await expectMediaFlowing(host, "Rae");
+    await expectMediaFlowing(guest, "Quinn");
+    // Mark the host's tile of the guest: the same element afterwards means the seat never changed hands.
+    await tile(host, "Rae").evaluate((element) => element.setAttribute("data-test-mark", "before-drop"));
+    const framesBefore = (await probeVideo(host, "Rae")).frames;
+
+    await cutSocket(guest);
+    await guest.page.getByRole("status").filter({ hasText: "Reconnecting" }).waitFor({ timeout: 5_000 });
+    // Media is peer to peer: it keeps flowing while signaling is down.
+    await expect.poll(async () => (await probeVideo(host, "Rae")).frames).toBeGreaterThan(framesBefore + 10);
+    await guest.page
+      .getByRole("status")
+      .filter({ hasText: "Reconnecting" })
+      .waitFor({ state: "detached", timeout: 20_000 });
+
+    expect(await host.page.getByRole("list", { name: "Waiting room" }).count()).toBe(0);
+    expect(await tile(host, "Rae").getAttribute("data-test-mark")).toBe("before-drop");
+    // Signaling works again on the resumed seat: a mute reaches the host.
+    await guest.page.getByRole("button", { name: "Microphone" }).click();
+    await tile(host, "Rae").getByRole("img", { name: "Microphone off" }).waitFor();
+    await expectMediaFlowing(guest, "Quinn");
+  });
+
+  it("a host removes someone; someone leaves; the host ends the call for everyone and cameras are released", async () => {
+    const { host, path } = await callWithHost("Sam", "Ending");
+    const removed = await person(browser, "Tia");
+    const leaver = await person(browser, "Uma");
+    const stayer = await person(browser, "Vic");
+    people.push(removed, leaver, stayer);
+    for (const guest of [removed, leaver, stayer]) {
+      await guestKnocks(guest, path);
+      await admit(host, guest);
+    }
+    await expectMediaFlowing(stayer, "Sam");
+
+    await host.page.getByRole("button", { name: "Participants" }).click();
+    const list = host.page.getByRole("list", { name: "Participants" });
+    await list
+      .getByRole("listitem")
+      .filter({ hasText: "Tia" })
+      .getByRole("button", { name: "Remove" })
+      .click();
+    await removed.page.getByText(/removed you/i).waitFor();
+    await tile(host, "Tia").waitFor({ state: "detached" });
+    expect(await devicesReleased(removed)).toBe(true);
+
+    await leaver.page.getByRole("button", { name: "Leave" }).click();
+    await leaver.page.getByText("You left the call").waitFor();
+    await tile(stayer, "Uma").waitFor({ state: "detached" });
+    expect(await devicesReleased(leaver)).toBe(true);
+
+    await host.page.getByRole("button", { name: "End call for everyone" }).click();
+    await host.page.getByRole("alertdialog").getByRole("button", { name: "Confirm" }).click();
+    for (const p of [host, stayer]) {
+      await p.page.getByText("The call has ended").waitFor();
+      await p.page.getByRole("link", { name: "Back home" }).waitFor();
+      expect(await devicesReleased(p)).toBe(true);
+    }
+  });
+});
