@@ -8,7 +8,7 @@ import { Spinner } from "../components/Spinner";
 
 /** Log in with email and password; goes back to `?next=` afterwards. */
 export function Login() {
-  const { query, route } = useLocation();
+  const { path, query, route } = useLocation();
   const busy = useSignal(false);
   const error = useSignal<string | null>(null);
   const next = safeNext(query.next);
@@ -18,8 +18,9 @@ export function Login() {
 
   useEffect(() => {
     document.title = "Log in · VCME";
-    if (status === "signed_in") route(next, true);
-  }, [status, next, route]);
+    // Only while this page is the one shown: during the switch to `next` its query is already gone.
+    if (status === "signed_in" && path === "/login") route(next, true);
+  }, [status, path, next, route]);
 
   async function submit(event: SubmitEvent) {
     event.preventDefault();

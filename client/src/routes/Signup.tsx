@@ -27,7 +27,7 @@ function check(name: string, email: string, password: string): Problems {
 
 /** Create an account. */
 export function Signup() {
-  const { query, route } = useLocation();
+  const { path, query, route } = useLocation();
   const busy = useSignal(false);
   const error = useSignal<string | null>(null);
   const problems = useSignal<Problems>({});
@@ -38,8 +38,9 @@ export function Signup() {
 
   useEffect(() => {
     document.title = "Sign up · VCME";
-    if (status === "signed_in") route(next, true);
-  }, [status, next, route]);
+    // Only while this page is the one shown: during the switch to `next` its query is already gone.
+    if (status === "signed_in" && path === "/signup") route(next, true);
+  }, [status, path, next, route]);
 
   async function submit(event: SubmitEvent) {
     event.preventDefault();
