@@ -9,6 +9,7 @@ import { constantTimeEqual } from "../../src/domain/secrets";
 import type { AppEnv } from "../../src/http/context";
 import { cors } from "../../src/http/middleware/cors";
 import { rateLimits } from "../../src/http/middleware/rate-limit";
+import { securityHeaders } from "../../src/http/middleware/security-headers";
 import { passwordSalt, stretchPassword } from "../../src/protocol/password";
 import { embedOriginsSchema, linkSchema, signupBodySchema } from "../../src/protocol/rest";
 
@@ -170,5 +171,37 @@ describe("CORS", () => {
     for (const origin of ["https://evil.example", "https://partner.example.evil.com", "null"]) {
       expect((await preflight(origin)).headers.get("Access-Control-Allow-Origin")).toBeNull();
     }
+  });
+});
+
+describe("security headers", () => {
+  const app = new Hono<AppEnv>()
+    .use(securityHeaders())
+    .get("/api/x", (c) => c.json({ ok: true }))
+    .get("/embed/:link", (c) => c.html("<p>embedded</p>"))
+    .get("/page", (c) => c.html("<p>app</p>"));
+  const production = { APP_ENV: "production" } as AppEnv["Bindings"];
+
+  it("add HSTS only in production", async () => {
+    const prod = await app.request("https://vcme.example/api/x", {}, production);
+    expect(prod.headers.get("Strict-Transport-Security")).toMatch(/^max-age=\d+/);
+    const dev = await app.request("https://vcme.example/api/x", {}, {
+      APP_ENV: "development",
+    } as AppEnv["Bindings"]);
+    expect(dev.headers.get("Strict-Transport-Security")).toBeNull();
+  });
+
+  it("leave framing of /embed to the embed page but still set nosniff and the referrer policy", async () => {
+    const embed = await app.request("https://vcme.example/embed/some-call", {}, production);
+    expect(embed.headers.get("X-Frame-Options")).toBeNull();
+    expect(embed.headers.get("Content-Security-Policy")).toBeNull();
+    expect(embed.headers.get("X-Content-Type-Options")).toBe("nosniff");
+    expect(embed.headers.get("Referrer-Policy")).toBe("strict-origin-when-cross-origin");
+  });
+
+  it("give app pages the app CSP with sockets to their own host", async () => {
+    const page = await app.request("https://vcme.example/page", {}, production);
+    expect(page.headers.get("Content-Security-Policy")).toContain("connect-src 'self' wss://vcme.example");
+    expect(page.headers.get("X-Frame-Options")).toBe("DENY");
   });
 });

@@ -39,6 +39,26 @@ describe("POST /api/calls/:link/ticket", () => {
     expect(await verifyTicket(env.JWT_SECRET, body.ticket, "another-call-abcdefghijklmnop")).toBeNull();
   });
 
+  it("carries the location hint chosen from where the host created the call", async () => {
+    const host = await signUp();
+    const created = await exports.default.fetch(
+      new Request("https://vcme.test/api/calls", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${host.token}` },
+        body: JSON.stringify({ title: "From Warsaw" }),
+        cf: { continent: "EU", country: "PL" },
+      }),
+    );
+    const { call: made } = await created.json<{ call: { link: string } }>();
+    const response = await send("POST", `/api/calls/${made.link}/ticket`, undefined, { token: host.token });
+    const claims = await verifyTicket(
+      env.JWT_SECRET,
+      (await response.json<TicketResult>()).ticket,
+      made.link,
+    );
+    expect(claims?.location_hint).toBe("eeur");
+  });
+
   it("gives another signed-in user a participant ticket under their own account name", async () => {
     const host = await signUp();
     const guestUser = await signUp("Other Olga");
