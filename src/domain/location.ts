@@ -1,7 +1,6 @@
 /** Durable Object location hints (https://developers.cloudflare.com/durable-objects/reference/data-location/). */
 export type LocationHint = "wnam" | "enam" | "sam" | "weur" | "eeur" | "apac" | "oc" | "afr" | "me";
 
-
 // Countries of eastern Europe (incl. the Baltics and Balkans) whose traffic is closer to an eeur region.
 const EASTERN_EUROPE = new Set([
   "BY",
