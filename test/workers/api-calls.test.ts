@@ -2,6 +2,7 @@ import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Call, CallList, PublicCall } from "../../src/protocol/rest";
 import { call, createCall, errorOf, ORIGIN, send, signUp, warmUp } from "./support/api-helpers";
+import { forgedAccessTokens } from "./support/forged-tokens";
 
 beforeAll(warmUp, 30_000);
 
@@ -283,5 +284,32 @@ describe("DELETE /api/calls/:link", () => {
     expect(response.status).toBe(204);
     const list = await send("GET", "/api/calls", undefined, { token: host.token });
     expect((await list.json<CallList>()).calls).toEqual([]);
+  });
+});
+
+describe("every endpoint that needs a user", () => {
+  it("refuses expired, tampered, alg:none, wrong-secret, wrong-audience and wrong-issuer tokens and a ticket", async () => {
+    const host = await signUp();
+    const created = await createCall(host);
+    const forged = await forgedAccessTokens(host.user.id, crypto.randomUUID());
+    const endpoints: Array<[string, string, unknown]> = [
+      ["GET", "/api/me", undefined],
+      ["PATCH", "/api/me", { name: "Mallory" }],
+      ["POST", "/api/me/password", { current_password: host.password, new_password: host.password }],
+      ["POST", "/api/calls", { title: "x" }],
+      ["GET", "/api/calls", undefined],
+      ["PATCH", `/api/calls/${created.link}`, { title: "Hijacked" }],
+      ["DELETE", `/api/calls/${created.link}`, undefined],
+      ["GET", "/api/call-logs", undefined],
+    ];
+    for (const [method, path, body] of endpoints) {
+      for (const [kind, token] of Object.entries(forged)) {
+        const response = await send(method, path, body, { token });
+        expect(response.status, `${method} ${path} with ${kind}`).toBe(401);
+        expect((await errorOf(response)).code).toBe("unauthorized");
+      }
+    }
+    const lookup = await call(`/api/calls/${created.link}`);
+    expect((await lookup.json<{ call: PublicCall }>()).call.title).toBe("Team sync");
   });
 });
