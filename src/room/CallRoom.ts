@@ -61,6 +61,7 @@ export class CallRoom extends DurableObject<Env> {
   private state: RoomState;
   private readonly storage: RoomStorage;
   private readonly sockets = new Map<string, WebSocket>();
+  private readonly socketIds = new WeakMap<WebSocket, string>();
   /** Last frame per socket while awake (the auto-response timestamp covers pings while asleep). */
   private readonly lastFrameAt = new Map<string, number>();
   /** The alarm as last set or read (null: none; undefined: not read since waking up). */
@@ -82,6 +83,7 @@ export class CallRoom extends DurableObject<Env> {
         continue;
       }
       this.sockets.set(attachment.id, ws);
+      this.socketIds.set(ws, attachment.id);
       live.push(attachment);
     }
     void ctx.blockConcurrencyWhile(() => this.handle({ type: "restore", connections: live }));
@@ -99,6 +101,7 @@ export class CallRoom extends DurableObject<Env> {
     server.serializeAttachment({ id, identity, participantId: null, openedAt: this.clock() });
     this.ctx.acceptWebSocket(server);
     this.sockets.set(id, server);
+    this.socketIds.set(server, id);
     await this.handle({ type: "open", connectionId: id, identity });
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
@@ -193,8 +196,14 @@ export class CallRoom extends DurableObject<Env> {
   }
 
   private connectionOf(ws: WebSocket): string | null {
-    const attachment = readAttachment(ws.deserializeAttachment());
-    return attachment && this.sockets.get(attachment.id) === ws ? attachment.id : null;
+    // The attachment is read (and validated) only when this instance has not seen the socket yet.
+    let id = this.socketIds.get(ws);
+    if (id === undefined) {
+      id = readAttachment(ws.deserializeAttachment())?.id;
+      if (id === undefined) return null;
+      this.socketIds.set(ws, id);
+    }
+    return this.sockets.get(id) === ws ? id : null;
   }
 
   private async gone(id: string): Promise<void> {

@@ -1,8 +1,11 @@
 import { env, exports } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { issueTicket } from "../../src/domain/tickets";
 import { CLOSE_CODES, PING_FRAME, PONG_FRAME } from "../../src/protocol/room";
 import { claimsFor, newCall, RoomClient, socketUrl } from "./support/room-client";
+
+// Real sockets on a shared, sometimes heavily loaded machine: allow more than the default 5 s.
+vi.setConfig({ testTimeout: 30_000 });
 
 const upgrade = (url: string) =>
   exports.default.fetch(new Request(url, { headers: { Upgrade: "websocket" } }));

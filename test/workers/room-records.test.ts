@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { openDb } from "../../src/db/client";
 import { callLogs, callParticipants, calls, users } from "../../src/db/schema";
 import { databaseDown, databaseUp } from "./support/database";
@@ -13,6 +13,9 @@ import {
   roomStub,
   type TestCall,
 } from "./support/room-client";
+
+// Real sockets on a shared, sometimes heavily loaded machine: allow more than the default 5 s.
+vi.setConfig({ testTimeout: 30_000 });
 
 /** Real user and call rows (the room's records point at them), unique to one test. */
 async function seedCall(title: string): Promise<TestCall & { guestOk: true; annId: string }> {

@@ -1,6 +1,6 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   CLOSE_CODES,
   MAX_BAD_FRAMES_IN_A_ROW,
@@ -18,6 +18,9 @@ import {
   roomStub,
   type TestCall,
 } from "./support/room-client";
+
+// Real sockets on a shared, sometimes heavily loaded machine: allow more than the default 5 s.
+vi.setConfig({ testTimeout: 30_000 });
 
 /** A host and `names` admitted to a fresh call. */
 async function callWith(call: TestCall, ...names: string[]) {

@@ -5,7 +5,8 @@ import type { ClientFrame, ServerEventType, ServerFrame, ServerFrameOf } from ".
 import { serverFrameSchema } from "../../../src/protocol/room";
 import type { TicketClaims } from "../../../src/protocol/ticket";
 
-const WAIT_MS = 3_000;
+// Generous: the shared test machine can be heavily loaded.
+const WAIT_MS = 10_000;
 
 /** A unique call link and call id for one test, so tests never share a room or rows. */
 export function newCall(title = "Team sync") {
