@@ -129,12 +129,13 @@ export class RoomClient {
     return this.frames.filter((f): f is ServerFrameOf<T> => f.event_type === eventType);
   }
 
-  /** Waits until the room has had time to answer anything already sent (a ping round trip). */
+  /**
+   * Waits until the room has handled everything this socket sent: a ping that is not byte-exact is
+   * answered by the room itself (not the runtime), in order, after the frames before it.
+   */
   async settle(): Promise<void> {
-    const before = this.frames.length;
     this.ws.send('{"event_type":"ping","payload":{ }}');
     await this.next("pong");
-    void before;
   }
 
   close(): void {
