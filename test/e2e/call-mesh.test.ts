@@ -8,6 +8,7 @@ import {
   hostJoins,
   type Person,
   person,
+  probeVideo,
   signUp,
   tile,
 } from "./call-support";
@@ -35,7 +36,15 @@ describe("a call in real browsers", () => {
     const path = await createCall(host, "Two people");
     await hostJoins(host, path);
     await guestKnocks(guest, path);
+    const admittedAt = Date.now();
     await admit(host, guest);
+    // The call starts quickly after admission: the first frame of the host's video is on the guest's screen.
+    await expect
+      .poll(async () => (await probeVideo(guest, "Hana")).frames, { interval: 50, timeout: 10_000 })
+      .toBeGreaterThan(0);
+    const startMs = Date.now() - admittedAt;
+    console.log(`call started ${startMs} ms after the host pressed Admit`);
+    expect(startMs).toBeLessThan(3_000);
 
     await expectMediaFlowing(host, "Gus");
     await expectMediaFlowing(guest, "Hana");

@@ -1,7 +1,6 @@
 // The call model: one signaling socket, one PeerLink per remote person, the person's own media, and the
 // pure reducer of call-state.ts — grouped as signals and actions that views only read and call.
 import { computed, signal } from "@preact/signals";
-import { iceCandidateSchema, sessionDescriptionSchema } from "../../../src/protocol/room";
 import { CLOSE_CODES, type ClientFrame, type ServerFrame } from "../rtc/frames";
 import { FALLBACK_ICE_SERVERS, IceServerSource, type IceServersAnswer } from "../rtc/ice";
 import { LocalMedia } from "../rtc/LocalMedia";
@@ -37,7 +36,6 @@ export interface CallModelDeps {
 /** How long a reaction floats over the sender's tile. */
 const REACTION_MS = 4_000;
 const STATS_EVERY_MS = 2_000;
-const candidatesSchema = iceCandidateSchema.array().or(iceCandidateSchema).nullable();
 
 /** One call, from connecting to the last screen. Call `dispose()` when the screen goes away. */
 export function createCallModel(deps: CallModelDeps) {
@@ -172,22 +170,16 @@ export function createCallModel(deps: CallModelDeps) {
       case "offer":
       case "answer": {
         if (frame.event_type === "offer") await iceReady;
-        // The shared schema checked `data` already; this recovers its type.
-        const description = sessionDescriptionSchema.safeParse(frame.payload.data);
-        if (!description.success) return;
         const target =
           frame.event_type === "offer"
             ? link(frame.payload.sender_id, false)
             : peers.peek().get(frame.payload.sender_id);
-        await target?.handleDescription(description.data);
+        await target?.handleDescription(frame.payload.data);
         return;
       }
-      case "ice_candidate": {
-        const candidates = candidatesSchema.safeParse(frame.payload.data);
-        if (candidates.success)
-          await peers.peek().get(frame.payload.sender_id)?.handleCandidates(candidates.data);
+      case "ice_candidate":
+        await peers.peek().get(frame.payload.sender_id)?.handleCandidates(frame.payload.data);
         return;
-      }
       case "emoji_received": {
         const key = state.peek().reactions.at(-1)?.key;
         if (key !== undefined) later(() => (state.value = dropReaction(state.peek(), key)), REACTION_MS);

@@ -145,15 +145,17 @@ export class LocalMedia {
     this.stopScreen();
   }
 
+  /** The live track of a kind; an ended one (device unplugged, revoked) counts as none. */
   private track(kind: "audio" | "video"): MediaStreamTrack | null {
-    return (kind === "audio" ? this.stream.getAudioTracks() : this.stream.getVideoTracks())[0] ?? null;
+    const track = (kind === "audio" ? this.stream.getAudioTracks() : this.stream.getVideoTracks())[0] ?? null;
+    return track?.readyState === "live" ? track : null;
   }
 
   private async acquire(
     kind: "audio" | "video",
     constraints: MediaTrackConstraints,
   ): Promise<MediaStreamTrack | null> {
-    const old = this.track(kind);
+    const old = (kind === "audio" ? this.stream.getAudioTracks() : this.stream.getVideoTracks())[0] ?? null;
     // Stop first: many phones cannot open a second camera while one is live.
     old?.stop();
     try {
