@@ -6,12 +6,18 @@ import { z } from "zod";
 
 // ---- shared fields ----
 
-/** A person's display name: trimmed, 1–80 characters. */
+// Postgres text cannot hold NUL, and control characters in a name only serve to spoof or break layouts.
+const CONTROL = /[\u0000-\u001f\u007f]/;
+// Multi-line text keeps tabs and line breaks.
+const CONTROL_EXCEPT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/** A person's display name: trimmed, 1–80 characters, one line. */
 export const nameSchema = z
   .string()
   .trim()
   .min(1, "must not be empty")
-  .max(80, "must be at most 80 characters");
+  .max(80, "must be at most 80 characters")
+  .refine((value) => !CONTROL.test(value), "must not contain control characters");
 
 /** An email address; compared case-insensitively by the server. */
 export const emailSchema = z
@@ -32,14 +38,19 @@ export const clientPasswordSchema = z
 /** A call link: slugified title + "-" + random base32. */
 export const linkSchema = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$/, "not a call link");
 
-/** A call title: trimmed, 1–120 characters. */
+/** A call title: trimmed, 1–120 characters, one line. */
 export const titleSchema = z
   .string()
   .trim()
   .min(1, "must not be empty")
-  .max(120, "must be at most 120 characters");
+  .max(120, "must be at most 120 characters")
+  .refine((value) => !CONTROL.test(value), "must not contain control characters");
 
-export const descriptionSchema = z.string().trim().max(2000, "must be at most 2000 characters");
+export const descriptionSchema = z
+  .string()
+  .trim()
+  .max(2000, "must be at most 2000 characters")
+  .refine((value) => !CONTROL_EXCEPT_LINES.test(value), "must not contain control characters");
 
 const DNS_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 

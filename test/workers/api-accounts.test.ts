@@ -59,6 +59,12 @@ describe("POST /api/auth/signup", () => {
     ],
     ["a missing password", { name: "A", email: "x@example.test" }, "password"],
     ["a raw (unstretched) password", { name: "A", email: "x@example.test", password: "hunter2" }, "password"],
+    [
+      "a NUL byte in the name",
+      { name: "a\u0000b", email: "x@example.test", password: "a".repeat(64) },
+      "name",
+    ],
+    ["a line break in the name", { name: "a\nb", email: "x@example.test", password: "a".repeat(64) }, "name"],
     ["a number for a name", { name: 42, email: "x@example.test", password: "a".repeat(64) }, "name"],
     [
       "an unknown field",
