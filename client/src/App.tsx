@@ -40,6 +40,12 @@ function Header() {
   );
 }
 
+/** After a navigation, screen readers and keyboards start at the new screen, not at the old link. */
+function focusMain() {
+  const main = document.getElementById("main");
+  if (main && !main.contains(document.activeElement)) main.focus({ preventScroll: true });
+}
+
 function Shell() {
   const { path } = useLocation();
   // An embedded call shows only the call: no site navigation inside someone else's page.
@@ -55,7 +61,7 @@ function Shell() {
       {!embedded && <Header />}
       <main id="main" class={narrow ? "app-main narrow" : "app-main"} tabIndex={-1}>
         <ErrorBoundary>
-          <Router>
+          <Router onRouteChange={focusMain}>
             <Route path="/" component={Home} />
             <Route path="/login" component={Login} />
             <Route path="/signup" component={Signup} />

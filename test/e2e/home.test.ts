@@ -29,6 +29,12 @@ describe("the home screen in a real browser", () => {
     await myCalls.getByRole("link", { name: "Weekly planning" }).waitFor();
     expect(await myCalls.textContent()).toContain(`/call/${link}`);
     await shot(page, "home-with-call");
+    await page.emulateMedia({ colorScheme: "dark" });
+    await shot(page, "home-with-call-dark");
+    await page.emulateMedia({ colorScheme: "light" });
+    await page.setViewportSize({ width: 3840, height: 2160 });
+    await shot(page, "home-with-call-4k");
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     await page.reload();
     await page

@@ -45,7 +45,8 @@ function HistoryTable() {
           </p>
         </div>
       ) : (
-        <div class="table-wrap">
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable so keyboard users can scroll the table sideways on a narrow screen
+        <section class="table-wrap" aria-label="Call history table" tabIndex={0}>
           <table class="data" aria-label="Call history">
             <thead>
               <tr>
@@ -76,7 +77,7 @@ function HistoryTable() {
               ))}
             </tbody>
           </table>
-        </div>
+        </section>
       )}
       {history.nextCursor.value && (
         <button

@@ -7,7 +7,7 @@ import { Field } from "../Field";
 import { Spinner } from "../Spinner";
 import { DevicePicker } from "./DevicePicker";
 import { MicMeter } from "./MicMeter";
-import { readMediaPrefs, writeMediaPrefs } from "./media-prefs";
+import { readGuestName, readMediaPrefs, writeGuestName, writeMediaPrefs } from "./media-prefs";
 import { Preview } from "./Preview";
 import type { JoinChoice } from "./types";
 
@@ -99,6 +99,7 @@ export function JoinPanel({
       }
     }
     nameError.value = null;
+    if (displayName) writeGuestName(displayName);
     handedOver.value = true;
     const stream = devices.stream.value;
     onJoin({
@@ -198,7 +199,7 @@ export function JoinPanel({
               name="display_name"
               autocomplete="name"
               maxLength={80}
-              defaultValue={defaultName ?? ""}
+              defaultValue={defaultName ?? readGuestName()}
               required
               error={nameError.value}
               hint={embedded ? undefined : "Have an account? Log in so the host sees who you are."}

@@ -1,4 +1,5 @@
-// Microphone/camera on or off, remembered per call, so rejoining a call starts the way you left it.
+// Microphone/camera on or off, remembered per call, so rejoining a call starts the way you left it;
+// and a guest's name, remembered for the next call.
 
 export interface MediaPrefs {
   audio: boolean;
@@ -26,5 +27,24 @@ export function writeMediaPrefs(link: string, prefs: MediaPrefs): void {
     localStorage.setItem(key(link), JSON.stringify(prefs));
   } catch {
     // Private mode or full storage: the choice just isn't remembered.
+  }
+}
+
+const GUEST_NAME_KEY = "vcme:guest-name";
+
+/** The name this browser last joined with as a guest, so the next call suggests it. */
+export function readGuestName(): string {
+  try {
+    return localStorage.getItem(GUEST_NAME_KEY) ?? "";
+  } catch {
+    return "";
+  }
+}
+
+export function writeGuestName(name: string): void {
+  try {
+    localStorage.setItem(GUEST_NAME_KEY, name);
+  } catch {
+    // Not remembered; the person types it again next time.
   }
 }
