@@ -15,6 +15,8 @@ export interface Env {
   CORS_ORIGINS?: string;
   /** Most admitted people in one call. */
   ROOM_CAPACITY?: string;
+  /** Per-socket frames per second in a room; unset: the contract's 50. "off" only for benchmarks. */
+  ROOM_RATE_LIMIT?: string;
   JWT_SECRET: string;
   DATABASE_URL?: string;
   /** Local only: `host:port` of the WebSocket→TCP bridge in front of a local Postgres. */

@@ -39,6 +39,15 @@ function roomCapacity(env: Env): number {
   return Number.isInteger(parsed) && parsed > 0 && parsed <= 100 ? parsed : DEFAULT_ROOM_CAPACITY;
 }
 
+/** `ROOM_RATE_LIMIT`: unset → the contract's limit; "off" → none (benchmarks only); "N" → N/s, bursts of 2N. */
+function rateLimit(env: Env): { perSecond: number; burst: number } | null | undefined {
+  const value = env.ROOM_RATE_LIMIT?.trim();
+  if (!value) return undefined;
+  if (value === "off") return null;
+  const perSecond = Number.parseInt(value, 10);
+  return Number.isInteger(perSecond) && perSecond > 0 ? { perSecond, burst: perSecond * 2 } : undefined;
+}
+
 function randomToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(24));
   return btoa(String.fromCharCode(...bytes))
@@ -217,6 +226,7 @@ export class CallRoom extends DurableObject<Env> {
     const result = step(this.state, event, {
       now,
       capacity: roomCapacity(this.env),
+      rateLimit: rateLimit(this.env),
       newId: (prefix) => `${prefix}_${crypto.randomUUID()}`,
       newToken: randomToken,
     });

@@ -526,10 +526,15 @@ function badFrame(
   }
 }
 
+const DEFAULT_RATE_LIMIT = { perSecond: RATE_LIMIT_PER_SECOND, burst: RATE_LIMIT_BURST };
+
 /** Takes one token from the socket's bucket; false when it is empty. */
-function takeToken(connection: Connection, now: number): boolean {
+function takeToken(connection: Connection, ctx: StepContext): boolean {
+  const limit = ctx.rateLimit === undefined ? DEFAULT_RATE_LIMIT : ctx.rateLimit;
+  if (limit === null) return true;
+  const now = ctx.now;
   const elapsed = Math.max(0, now - connection.refilledAt) / 1000;
-  connection.tokens = Math.min(RATE_LIMIT_BURST, connection.tokens + elapsed * RATE_LIMIT_PER_SECOND);
+  connection.tokens = Math.min(limit.burst, connection.tokens + elapsed * limit.perSecond);
   connection.refilledAt = now;
   if (connection.tokens < 1) return false;
   connection.tokens -= 1;
@@ -539,7 +544,7 @@ function takeToken(connection: Connection, now: number): boolean {
 const KNOWN_EVENTS: ReadonlySet<string> = new Set(CLIENT_EVENT_TYPES);
 
 function onFrame(step: Step, connection: Connection, data: string | null, bytes: number): void {
-  if (!takeToken(connection, step.ctx.now)) {
+  if (!takeToken(connection, step.ctx)) {
     badFrame(step, connection, "rate_limited", "Too many messages; slow down.");
     return;
   }

@@ -123,6 +123,11 @@ export interface StepContext {
   /** A fresh unguessable resume token. */
   newToken: () => string;
   capacity: number;
+  /**
+   * Per-socket frame budget; omitted: the contract's 50/s with bursts of 100. `null` turns it off (only for
+   * benchmarks that measure what one room can relay).
+   */
+  rateLimit?: { perSecond: number; burst: number } | null;
 }
 
 /** An empty room. */

@@ -468,6 +468,23 @@ describe("bad frames", () => {
     room.send(host.connection, { event_type: "raise_hand", payload: { raised: true } });
     expect(room.got(host.connection, "participant_updated")).toHaveLength(RATE_LIMIT_BURST);
   });
+
+  it("follows a configured limit, and relays everything when the limit is off (benchmarks)", () => {
+    const limited = new RoomHarness();
+    limited.rateLimit = { perSecond: 5, burst: 10 };
+    const a = limited.room().host;
+    for (let i = 0; i < 20; i++)
+      limited.send(a.connection, { event_type: "raise_hand", payload: { raised: i % 2 === 0 } });
+    expect(limited.got(a.connection, "participant_updated")).toHaveLength(9);
+
+    const unlimited = new RoomHarness();
+    unlimited.rateLimit = null;
+    const b = unlimited.room().host;
+    for (let i = 0; i < 1000; i++)
+      unlimited.send(b.connection, { event_type: "raise_hand", payload: { raised: i % 2 === 0 } });
+    expect(unlimited.got(b.connection, "participant_updated")).toHaveLength(1000);
+    expect(unlimited.got(b.connection, "error")).toHaveLength(0);
+  });
 });
 
 describe("resume", () => {

@@ -6,6 +6,7 @@ import {
   type Identity,
   type OutboxRecord,
   type RoomState,
+  type StepContext,
   type StepResult,
 } from "../../../src/room/state";
 
@@ -21,6 +22,8 @@ export class RoomHarness {
   state: RoomState = createRoomState();
   now = Date.UTC(2026, 0, 1, 12, 0, 0);
   capacity: number;
+  /** As `StepContext.rateLimit`: undefined is the contract's limit, null none. */
+  rateLimit: StepContext["rateLimit"];
   readonly inbox = new Map<string, ServerFrame[]>();
   readonly closed = new Map<string, number>();
   readonly records: OutboxRecord[] = [];
@@ -35,6 +38,7 @@ export class RoomHarness {
     const result = step(this.state, event, {
       now: this.now,
       capacity: this.capacity,
+      rateLimit: this.rateLimit,
       newId: (prefix) => `${prefix}_${++this.seq}`,
       newToken: () => `token-${++this.seq}`,
     });
