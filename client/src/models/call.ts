@@ -36,6 +36,7 @@ export interface CallModelDeps {
 /** How long a reaction floats over the sender's tile. */
 const REACTION_MS = 4_000;
 const STATS_EVERY_MS = 2_000;
+const ICE_WAIT_MS = 3_000;
 
 /** One call, from connecting to the last screen. Call `dispose()` when the screen goes away. */
 export function createCallModel(deps: CallModelDeps) {
@@ -50,9 +51,15 @@ export function createCallModel(deps: CallModelDeps) {
   const ice = new IceServerSource(deps.iceServers, (servers) => {
     for (const link of peers.peek().values()) link.setIceServers(servers);
   });
-  const iceReady = ice.load();
-  /** Whether this person has been admitted before: after a resume nobody gets a fresh offer from us. */
-  let admittedOnce = false;
+  // Connections wait for the servers at most briefly; the fallback (STUN) starts them meanwhile.
+  const iceReady = Promise.race([ice.load(), new Promise((resolve) => setTimeout(resolve, ICE_WAIT_MS))]);
+  /**
+   * Our participant id of the current admission. The same id after a reconnect is a resumed seat (the
+   * peer connections carry on); another id means the seat ran out and this is a fresh join.
+   */
+  let seatId: string | null = null;
+  /** Frames are handled one after another, so a candidate never overtakes the offer it belongs to. */
+  let inbox: Promise<void> = Promise.resolve();
   let torn = false;
   const timers = new Set<ReturnType<typeof setTimeout>>();
 
@@ -69,7 +76,11 @@ export function createCallModel(deps: CallModelDeps) {
         },
       });
     },
-    onFrame: (frame) => void onFrame(frame),
+    onFrame: (frame) => {
+      inbox = inbox
+        .then(() => onFrame(frame))
+        .catch((error: unknown) => console.warn("vcme: frame failed", error));
+    },
     onStatus: (status: SocketStatus) => {
       if (status === "reconnecting") state.value = setLink(state.peek(), "reconnecting");
     },
@@ -141,10 +152,11 @@ export function createCallModel(deps: CallModelDeps) {
       case "host_joined_room":
       case "accepted_into_room": {
         socket.markJoined();
+        const fresh = seatId !== frame.payload.self.id;
+        seatId = frame.payload.self.id;
         const listed = new Set(frame.payload.participants.map((p) => p.id));
-        for (const id of peers.peek().keys()) if (!listed.has(id)) unlink(id);
-        if (!admittedOnce) {
-          admittedOnce = true;
+        for (const id of peers.peek().keys()) if (fresh || !listed.has(id)) unlink(id);
+        if (fresh) {
           // The newcomer offers to everyone already there (PROTOCOL.md §2); a host joining first has nobody.
           await iceReady;
           for (const id of listed) link(id, true);
@@ -161,6 +173,11 @@ export function createCallModel(deps: CallModelDeps) {
         }
         return;
       }
+      case "waiting_room":
+        // Knocking again (the kept seat ran out while offline): the old connections are gone.
+        seatId = null;
+        for (const id of [...peers.peek().keys()]) unlink(id);
+        return;
       case "new_participant_request":
         deps.onKnock?.();
         return;
