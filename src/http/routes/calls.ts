@@ -24,7 +24,7 @@ const ROOM_TERMINATE_TIMEOUT_MS = 3_000;
 const originOf = (url: string) => new URL(url).origin;
 
 /** The call at `link`, or 404. */
-export async function callOr404(db: Db, link: string | undefined): Promise<CallRecord> {
+async function callOr404(db: Db, link: string | undefined): Promise<CallRecord> {
   const call = await findCall(db, paramOf(link, linkSchema, "call"));
   if (!call) throw new ApiError(404, "not_found", "There is no such call.");
   return call;

@@ -1,4 +1,5 @@
 import { exports } from "cloudflare:workers";
+import { type ApiErrorBody, errorBodySchema } from "../../../src/protocol/errors";
 import type { AuthResult, Call } from "../../../src/protocol/rest";
 
 export const ORIGIN = "https://vcme.test";
@@ -35,11 +36,12 @@ export function send(method: string, path: string, body?: unknown, options: Json
   });
 }
 
-/** The `{error}` body of a failed answer. */
+/** The `{error}` body of a failed answer, checked against the contract's error schema. */
 export async function errorOf(response: Response) {
-  return (
-    await response.json<{ error: { code: string; message: string; details?: Record<string, unknown> } }>()
-  ).error;
+  const body = await response.json();
+  const parsed = errorBodySchema.safeParse(body);
+  if (!parsed.success) throw new Error(`not the contract's error shape: ${JSON.stringify(body)}`);
+  return (body as ApiErrorBody).error;
 }
 
 /** A fresh, unique email so tests never share rows. */
