@@ -13,8 +13,9 @@ export function allowedOrigins(setting: string | undefined): Set<string> {
 }
 
 /**
- * CORS for the configured origins only (with credentials, so the refresh cookie works there too). The app
- * itself is same-origin and needs none; any other origin gets no CORS headers, so browsers block it.
+ * CORS for the configured origins only. Credentials are allowed so a same-site origin (another subdomain)
+ * can use the SameSite=Lax refresh cookie; the app itself is same-origin and needs none. Any other origin
+ * gets no CORS headers, so browsers block it.
  */
 export function cors(): MiddlewareHandler<AppEnv> {
   return async function cors(c, next) {
