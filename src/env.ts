@@ -9,6 +9,8 @@ export interface Env {
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
   /** Overrides of the rate limits, "rule=limit/seconds,…" (see src/http/middleware/rate-limit.ts). */
   RATE_LIMITS?: string;
+  /** Multiplies every rate limit (tests and load runs from one address); overrides still win. */
+  RATE_LIMIT_SCALE?: string;
   /** "production" or "development". */
   APP_ENV: string;
   /** Comma-separated extra origins allowed to call the API cross-origin. */

@@ -101,6 +101,18 @@ describe("rate limit settings", () => {
     expect(limits.ticket_ip).toEqual(rateLimits(undefined).ticket_ip);
     expect(limits.refresh_ip).toEqual(rateLimits("").refresh_ip);
   });
+
+  it("scale every limit by RATE_LIMIT_SCALE, with explicit overrides still winning", () => {
+    const base = rateLimits(undefined);
+    const scaled = rateLimits("login_ip=3/2", "100");
+    expect(scaled.signup_ip).toEqual({
+      limit: base.signup_ip.limit * 100,
+      windowSeconds: base.signup_ip.windowSeconds,
+    });
+    expect(scaled.login_ip).toEqual({ limit: 3, windowSeconds: 2 });
+    expect(rateLimits(undefined, "nonsense")).toEqual(base);
+    expect(rateLimits(undefined, "-2")).toEqual(base);
+  });
 });
 
 describe("REST input schemas", () => {

@@ -29,9 +29,18 @@ const DEFAULT_LIMITS: Record<RateRule, Limit> = {
 
 const isRule = (name: string): name is RateRule => Object.hasOwn(DEFAULT_LIMITS, name);
 
-/** The limits in force: the defaults with `RATE_LIMITS` overrides; malformed entries are ignored. */
-export function rateLimits(overrides: string | undefined): Record<RateRule, Limit> {
+/**
+ * The limits in force: the defaults, each multiplied by `RATE_LIMIT_SCALE` (e.g. "100" for browser test
+ * runs that sign up many people from one address), then `RATE_LIMITS` overrides. Malformed settings are
+ * ignored.
+ */
+export function rateLimits(overrides: string | undefined, scale?: string): Record<RateRule, Limit> {
+  const factor = Number(scale);
+  const multiplier = Number.isFinite(factor) && factor > 0 ? factor : 1;
   const limits = { ...DEFAULT_LIMITS };
+  for (const rule of Object.keys(limits) as RateRule[]) {
+    limits[rule] = { ...limits[rule], limit: Math.max(1, Math.round(limits[rule].limit * multiplier)) };
+  }
   for (const entry of (overrides ?? "").split(",")) {
     const match = /^\s*([a-z_]+)\s*=\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(entry);
     if (!match?.[1] || !isRule(match[1])) continue;
@@ -53,7 +62,7 @@ export function clientIp(c: Context): string | undefined {
  */
 export async function enforceRateLimit(env: Env, rule: RateRule, subject: string | undefined): Promise<void> {
   if (!subject) return;
-  const { limit, windowSeconds } = rateLimits(env.RATE_LIMITS)[rule];
+  const { limit, windowSeconds } = rateLimits(env.RATE_LIMITS, env.RATE_LIMIT_SCALE)[rule];
   // Hashed so the object's name carries no address or email.
   const name = `${rule}:${await sha256Hex(subject.toLowerCase())}`;
   let decision: { allowed: boolean; retryAfter: number };
