@@ -37,6 +37,8 @@ export interface CallModelDeps {
 const REACTION_MS = 4_000;
 const STATS_EVERY_MS = 2_000;
 const ICE_WAIT_MS = 3_000;
+/** A room error (rate limited, not host…) stays on screen this long. */
+const ERROR_SHOWN_MS = 6_000;
 
 /** One call, from connecting to the last screen. Call `dispose()` when the screen goes away. */
 export function createCallModel(deps: CallModelDeps) {
@@ -179,7 +181,13 @@ export function createCallModel(deps: CallModelDeps) {
         for (const id of [...peers.peek().keys()]) unlink(id);
         return;
       case "new_participant_request":
-        deps.onKnock?.();
+        // Knocks are replayed to a host who reconnects; only a new one rings.
+        if (!before.waiting.some((p) => p.id === frame.payload.participant.id)) deps.onKnock?.();
+        return;
+      case "error":
+        later(() => {
+          if (state.peek().error !== null) state.value = { ...state.peek(), error: null };
+        }, ERROR_SHOWN_MS);
         return;
       case "participant_left":
         unlink(frame.payload.participant_id);

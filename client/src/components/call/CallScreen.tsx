@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { CallModel } from "../../models/call";
 import { canShareScreen } from "../../rtc/LocalMedia";
+import { CopyButton } from "../CopyButton";
 import { ChatPanel } from "./ChatPanel";
 import { Controls } from "./Controls";
 import { DevicesPanel } from "./DevicesPanel";
@@ -14,7 +15,7 @@ import "./call.css";
 type Panel = "chat" | "people" | "devices";
 
 /** The call itself: the stage of tiles (and a shared screen), the lobby for hosts, panels and controls. */
-export function CallScreen({ model, title }: { model: CallModel; title: string }) {
+export function CallScreen({ model, title, joinUrl }: { model: CallModel; title: string; joinUrl: string }) {
   const state = model.state.value;
   const peers = model.peers.value;
   const self = state.self;
@@ -140,6 +141,17 @@ export function CallScreen({ model, title }: { model: CallModel; title: string }
                 : `${presenter.name} is sharing their screen`}
             </figcaption>
           </figure>
+        )}
+        {state.participants.length === 0 && !presenter && (
+          <div class="alone" role="status">
+            <p>You're the only one here. Share the link to invite people:</p>
+            <p class="alone-link">
+              <span>{joinUrl}</span>
+              <CopyButton text={joinUrl} class="btn small">
+                Copy link
+              </CopyButton>
+            </p>
+          </div>
         )}
         <div class="grid" style={{ "--cols": columns }} data-count={everyone.length}>
           {everyone.map((person) => {
