@@ -1,4 +1,8 @@
+import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { withDb } from "../../src/db/client";
+import { sessions } from "../../src/db/schema";
 import { stretchPassword } from "../../src/protocol/password";
 import type { AuthResult, User } from "../../src/protocol/rest";
 import {
@@ -181,6 +185,18 @@ describe("POST /api/auth/refresh", () => {
     // The thief's replay also ends the legitimate holder's newer token.
     const legit = await send("POST", "/api/auth/refresh", undefined, { cookie: current });
     expect(legit.status).toBe(401);
+  });
+
+  it("answers 401 for a refresh token past its 30 days", async () => {
+    const person = await signUp();
+    await withDb(env, (db) =>
+      db
+        .update(sessions)
+        .set({ expiresAt: new Date(Date.now() - 1000) })
+        .where(eq(sessions.userId, person.user.id)),
+    );
+    const response = await send("POST", "/api/auth/refresh", undefined, { cookie: person.cookie });
+    expect(response.status).toBe(401);
   });
 
   it("answers 401 without a cookie or with an unknown one, and clears the cookie", async () => {
