@@ -1,6 +1,8 @@
+import { useSignalEffect } from "@preact/signals";
 import { ErrorBoundary, LocationProvider, lazy, Route, Router, useLocation } from "preact-iso";
 import { session } from "./api";
 import { Toasts } from "./components/Toasts";
+import { toast } from "./components/toast-store";
 
 // Every screen is its own chunk: the first screen downloads only what it shows.
 const Home = lazy(() => import("./routes/Home").then((m) => m.Home));
@@ -48,6 +50,12 @@ function focusMain() {
 
 function Shell() {
   const { path } = useLocation();
+  useSignalEffect(() => {
+    const notice = session.notice.value;
+    if (!notice) return;
+    toast(notice, "error", 6000);
+    session.notice.value = null;
+  });
   // An embedded call shows only the call: no site navigation inside someone else's page.
   const embedded = path.startsWith("/embed/");
   const narrow = path === "/login" || path === "/signup";

@@ -1,7 +1,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, newPerson } from "./support/browser";
-import { logIn, shot, signUp } from "./support/client-accounts";
+import { logIn, logOut, shot, signUp } from "./support/client-accounts";
 
 describe("accounts in a real browser", () => {
   let browser: Browser;
@@ -24,7 +24,7 @@ describe("accounts in a real browser", () => {
     const person = await signUp(page, "ada");
     await shot(page, "home-signed-in");
 
-    await page.getByRole("button", { name: "Log out" }).click();
+    await logOut(page);
     await page.getByRole("heading", { name: "Log in" }).waitFor();
     await page.getByRole("link", { name: "Sign up" }).waitFor();
     await shot(page, "login");
@@ -53,7 +53,7 @@ describe("accounts in a real browser", () => {
   it("says plainly when the email and password don't match", async () => {
     const { context, page } = await newPerson(browser);
     const person = await signUp(page, "wrong");
-    await page.getByRole("button", { name: "Log out" }).click();
+    await logOut(page);
     await logIn(page, { email: person.email, password: "not-the-password" });
     const alert = page.getByRole("alert");
     await alert.waitFor();
@@ -65,7 +65,7 @@ describe("accounts in a real browser", () => {
   it("tells you when the email already has an account, and checks the form before sending", async () => {
     const { context, page } = await newPerson(browser);
     const person = await signUp(page, "taken");
-    await page.getByRole("button", { name: "Log out" }).click();
+    await logOut(page);
     await page.goto("/signup");
     await page.getByRole("button", { name: "Sign up" }).click();
     await page.getByText("Enter your name.").waitFor();
@@ -81,13 +81,53 @@ describe("accounts in a real browser", () => {
   it("sends a signed-out visitor to log in and back to the page they wanted", async () => {
     const { context, page } = await newPerson(browser);
     const person = await signUp(page, "next");
-    await page.getByRole("button", { name: "Log out" }).click();
+    await logOut(page);
     await page.goto("/settings");
     await page.waitForURL(/\/login\?next=%2Fsettings$/);
     await logIn(page, person, page.url());
     await page.waitForURL(/\/settings$/);
     await page.getByRole("heading", { name: "Settings" }).waitFor();
     await context.close();
+  });
+
+  it("renews the access token before it expires, so a long-open tab keeps working", async () => {
+    const { context, page } = await newPerson(browser);
+    await page.clock.install();
+    const person = await signUp(page, "longtab");
+    const refreshes: number[] = [];
+    page.on("response", (response) => {
+      if (response.url().endsWith("/api/auth/refresh")) refreshes.push(response.status());
+    });
+    // 14½ minutes later: the 15-minute token is renewed through the cookie before it runs out.
+    await page.clock.fastForward("14:30");
+    await expect.poll(() => refreshes).toEqual([200]);
+    await page.getByRole("link", { name: "Settings" }).click();
+    await page.getByLabel("Name", { exact: true }).fill(`${person.name} Jr`);
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.getByRole("status").filter({ hasText: "Your name is saved" }).waitFor();
+    await context.close();
+  });
+
+  it("signs a tab out when its session was ended elsewhere (a password change revokes it)", async () => {
+    const first = await newPerson(browser);
+    await first.page.clock.install();
+    const person = await signUp(first.page, "revoked");
+    const second = await newPerson(browser);
+    await logIn(second.page, person);
+    await second.page.getByRole("heading", { name: `Hi, ${person.name}` }).waitFor();
+    await second.page.goto("/settings");
+    await second.page.getByLabel("Current password").fill(person.password);
+    await second.page.getByLabel("New password").fill("changed-elsewhere-123");
+    await second.page.getByRole("button", { name: "Change password" }).click();
+    await second.page.getByRole("status").filter({ hasText: "Password changed" }).waitFor();
+
+    // The first browser's refresh is refused when its token is due: it says so and shows the signed-out home.
+    await first.page.clock.fastForward("14:30");
+    await first.page.getByRole("status").filter({ hasText: "Your session ended" }).waitFor();
+    await first.page.getByRole("link", { name: "Log in" }).waitFor();
+    expect(await first.page.getByRole("button", { name: "Log out" }).count()).toBe(0);
+    await first.context.close();
+    await second.context.close();
   });
 
   it("works on a 320 px wide phone screen without sideways scrolling", async () => {

@@ -1,7 +1,7 @@
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { baseUrl, CHROMIUM_ARGS, launchBrowser, newPerson } from "./support/browser";
-import { createCall, logIn, shot, signUp } from "./support/client-accounts";
+import { createCall, logIn, logOut, shot, signUp } from "./support/client-accounts";
 
 describe("the join page in a real browser", () => {
   let browser: Browser;
@@ -74,7 +74,7 @@ describe("the join page in a real browser", () => {
 
     const visitor = await newPerson(browser);
     const person = await signUp(visitor.page, "member");
-    await visitor.page.getByRole("button", { name: "Log out" }).click();
+    await logOut(visitor.page);
     await visitor.page.goto(`/call/${link}`);
     await visitor.page
       .getByRole("alert")

@@ -1,7 +1,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { launchBrowser, newPerson } from "./support/browser";
-import { logIn, shot, signUp } from "./support/client-accounts";
+import { logIn, logOut, shot, signUp } from "./support/client-accounts";
 
 describe("settings in a real browser", () => {
   let browser: Browser;
@@ -43,7 +43,7 @@ describe("settings in a real browser", () => {
     await page.getByRole("button", { name: "Change password" }).click();
     await page.getByRole("status").filter({ hasText: "Password changed" }).waitFor();
 
-    await page.getByRole("button", { name: "Log out" }).click();
+    await logOut(page);
     await logIn(page, person);
     await page.getByRole("alert").filter({ hasText: "don't match" }).waitFor();
     await logIn(page, { email: person.email, password: "a-brand-new-password" });

@@ -149,6 +149,7 @@ describe("the session model", () => {
     await expect(session.api.me()).rejects.toMatchObject({ status: 401, code: "unauthorized" });
     expect(session.status.value).toBe("signed_out");
     expect(session.user.value).toBeNull();
+    expect(session.notice.value).toBe("Your session ended. Please log in again.");
     expect(channel.sent).toContainEqual({ kind: "signed_out" });
   });
 

@@ -38,6 +38,8 @@ const runNow: RefreshLock = (task) => task();
 export const SessionModel = createModel((deps: SessionDeps) => {
   const user = signal<User | null>(null);
   const status = signal<SessionStatus>("unknown");
+  /** Why this tab was signed out without asking, for the app to tell the person once. */
+  const notice = signal<string | null>(null);
   const lock = deps.lock ?? runNow;
   const raw = createSend(deps.fetcher);
   const auth = createAuthApi(raw);
@@ -77,7 +79,10 @@ export const SessionModel = createModel((deps: SessionDeps) => {
   deps.channel?.addEventListener("message", (event) => {
     const data = event.data;
     if (typeof data !== "object" || data === null || !("kind" in data)) return;
-    if (data.kind === "signed_out") clear();
+    if (data.kind === "signed_out") {
+      if (status.value === "signed_in") notice.value = "You were logged out in another tab.";
+      clear();
+    }
     // Another tab signed in: take over its session through the shared cookie.
     else if (data.kind === "signed_in" && status.value !== "signed_in") void refresh();
   });
@@ -97,7 +102,10 @@ export const SessionModel = createModel((deps: SessionDeps) => {
         ) {
           const wasSignedIn = status.value === "signed_in";
           clear();
-          if (wasSignedIn) announce("signed_out");
+          if (wasSignedIn) {
+            notice.value = "Your session ended. Please log in again.";
+            announce("signed_out");
+          }
           return false;
         }
         // The server could not be reached or is down: keep what we have and try again soon.
@@ -128,6 +136,7 @@ export const SessionModel = createModel((deps: SessionDeps) => {
   return {
     user,
     status,
+    notice,
     api,
     /** Finds out on page load whether the refresh cookie still holds a session. */
     start(): Promise<boolean> {

@@ -28,7 +28,13 @@ export async function signUp(page: Page, label: string): Promise<Person> {
   await page.getByLabel("Email", { exact: true }).fill(person.email);
   await page.getByLabel("Password", { exact: true }).fill(person.password);
   await page.getByRole("button", { name: "Sign up" }).click();
-  await page.getByRole("heading", { name: `Hi, ${person.name}` }).waitFor();
+  try {
+    await page.getByRole("heading", { name: `Hi, ${person.name}` }).waitFor();
+  } catch (error) {
+    // Keep what the screen showed, so a failure can be understood from the artifacts alone.
+    await shot(page, `signup-failed-${label}`);
+    throw error;
+  }
   return person;
 }
 
@@ -42,6 +48,12 @@ export async function logIn(
   await page.getByLabel("Email", { exact: true }).fill(person.email);
   await page.getByLabel("Password", { exact: true }).fill(person.password);
   await page.getByRole("button", { name: "Log in" }).click();
+}
+
+/** Logs out with the header's button and waits until the log-in page shows (the cookie is gone by then). */
+export async function logOut(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "Log out" }).click();
+  await page.getByRole("heading", { name: "Log in" }).waitFor();
 }
 
 /** Creates a call from the home screen and returns its link slug. */
