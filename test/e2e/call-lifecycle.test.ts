@@ -11,6 +11,7 @@ import {
   type Person,
   person,
   probeVideo,
+  sentFrames,
   signUp,
   tile,
 } from "./call-support";
@@ -117,6 +118,12 @@ describe("joining, healing and leaving a call in real browsers", () => {
       .waitFor({ state: "detached", timeout: 20_000 });
 
     expect(await host.page.getByRole("list", { name: "Waiting room" }).count()).toBe(0);
+    // The new socket's first frame asked for the kept seat back.
+    const sockets = await sentFrames(guest);
+    expect(sockets.length).toBeGreaterThanOrEqual(2);
+    const firstOnNewSocket = JSON.parse(sockets.at(-1)?.[0] ?? "{}");
+    expect(firstOnNewSocket.event_type).toBe("join_room");
+    expect(firstOnNewSocket.payload.resume_token).toEqual(expect.any(String));
     expect(await tile(host, "Rae").getAttribute("data-test-mark")).toBe("before-drop");
     // Signaling works again on the resumed seat: a mute reaches the host.
     await guest.page.getByRole("button", { name: "Microphone" }).click();

@@ -9,6 +9,7 @@ import {
   type Person,
   person,
   probeVideo,
+  sentFrames,
   signUp,
   tile,
 } from "./call-support";
@@ -82,6 +83,33 @@ describe("a call in real browsers", () => {
     // Raising a hand shows on the other side.
     await guest.page.getByRole("button", { name: "Raise hand" }).click();
     await tile(host, "Gus").getByRole("img", { name: "Hand raised" }).waitFor();
+
+    // A message that is too long is refused with a reason, and the text is kept for editing.
+    const tooLong = "x".repeat(2001);
+    await guest.page.getByLabel("Message").fill(tooLong);
+    await guest.page.getByRole("button", { name: "Send" }).click();
+    await guest.page.getByRole("alert").filter({ hasText: "2000 characters" }).waitFor();
+    expect(await guest.page.getByLabel("Message").inputValue()).toBe(tooLong);
+
+    // Keyboard shortcuts work outside text fields: M toggles the microphone.
+    await guest.page.getByRole("button", { name: "Camera" }).focus();
+    await guest.page.keyboard.press("m");
+    await expect
+      .poll(() => guest.page.getByRole("button", { name: "Microphone" }).getAttribute("aria-pressed"))
+      .toBe("false");
+    await tile(host, "Gus").getByRole("img", { name: "Microphone off" }).waitFor();
+
+    // The socket keeps the room's exact ping frame going every 20 s.
+    await expect
+      .poll(
+        async () =>
+          (await sentFrames(guest)).flat().filter((f) => f === '{"event_type":"ping","payload":{}}').length,
+        {
+          timeout: 25_000,
+          interval: 1_000,
+        },
+      )
+      .toBeGreaterThan(0);
   });
 
   it("three people: a full mesh where everyone receives both others", async () => {

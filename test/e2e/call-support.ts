@@ -23,7 +23,12 @@ const PROBES = `
     window.WebSocket = class extends Native {
       constructor(...args) {
         super(...args);
+        this.sentFrames = [];
         sockets.push(this);
+      }
+      send(data) {
+        this.sentFrames.push(data);
+        super.send(data);
       }
     };
     window.__vcmeProbe = { tracks, sockets };
@@ -169,6 +174,16 @@ export async function devicesReleased(p: Person): Promise<boolean> {
   return p.page.evaluate(() => {
     const probe = (window as unknown as { __vcmeProbe: { tracks: MediaStreamTrack[] } }).__vcmeProbe;
     return probe.tracks.length > 0 && probe.tracks.every((t) => t.readyState === "ended");
+  });
+}
+
+/** The text frames the page sent, per WebSocket it opened (oldest socket first). */
+export async function sentFrames(p: Person): Promise<string[][]> {
+  return p.page.evaluate(() => {
+    const probe = (
+      window as unknown as { __vcmeProbe: { sockets: (WebSocket & { sentFrames: string[] })[] } }
+    ).__vcmeProbe;
+    return probe.sockets.map((socket) => socket.sentFrames.filter((frame) => typeof frame === "string"));
   });
 }
 
