@@ -92,6 +92,32 @@ describe("the join page in a real browser", () => {
     await visitor.context.close();
   });
 
+  it("explains that camera and microphone need a secure page, and still lets a guest ask to join", async () => {
+    const host = await newPerson(browser);
+    await signUp(host.page, "insecurehost");
+    const link = await createCall(host.page, "Plain http", { guests: true });
+    // The same stack under a name that is not loopback, over plain http: not a secure context.
+    const port = new URL(baseUrl()).port;
+    const plain = await chromium.launch({
+      executablePath: process.env.CHROME_PATH ?? "/usr/bin/chromium",
+      headless: true,
+      args: [...CHROMIUM_ARGS, "--host-resolver-rules=MAP vcme.test 127.0.0.1"],
+    });
+    const page = await plain.newPage();
+    await page.goto(`http://vcme.test:${port}/call/${link}`);
+    await page.getByRole("heading", { name: "Plain http" }).waitFor();
+    expect(await page.evaluate(() => window.isSecureContext)).toBe(false);
+    await page.getByRole("alert").filter({ hasText: "This page is not secure" }).waitFor();
+    expect(await page.getByRole("button", { name: "Camera", exact: true }).getAttribute("aria-pressed")).toBe(
+      "false",
+    );
+    await page.getByLabel("Your name").fill("Plain Guest");
+    expect(await page.getByRole("button", { name: "Ask to join" }).isEnabled()).toBe(true);
+    await shot(page, "join-insecure");
+    await plain.close();
+    await host.context.close();
+  });
+
   it("says when a call does not exist", async () => {
     const { context, page } = await newPerson(browser);
     await page.goto("/call/no-such-call-abcdefghij");

@@ -127,12 +127,19 @@ export function JoinPanel({
           <Preview
             stream={devices.stream.value}
             videoOn={videoOn}
-            offText={devices.busy.value ? "Starting your camera…" : "Your camera is off"}
+            offText={
+              devices.busy.value
+                ? "Starting your camera…"
+                : !secure || videoProblem
+                  ? "Camera not available"
+                  : "Your camera is off"
+            }
           >
             <button
               type="button"
               class="btn toggle"
               aria-pressed={audioOn}
+              disabled={!secure}
               title={audioOn ? "Turn the microphone off" : "Turn the microphone on"}
               onClick={toggleAudio}
             >
@@ -142,6 +149,7 @@ export function JoinPanel({
               type="button"
               class="btn toggle"
               aria-pressed={videoOn}
+              disabled={!secure}
               title={videoOn ? "Turn the camera off" : "Turn the camera on"}
               onClick={toggleVideo}
             >
