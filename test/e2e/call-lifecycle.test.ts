@@ -66,6 +66,19 @@ describe("joining, healing and leaving a call in real browsers", () => {
     expect(await devicesReleased(late)).toBe(true);
   });
 
+  it("an embedded call (/embed/:link) works without the site's navigation", async () => {
+    const { host, path } = await callWithHost("Ada", "Embedded");
+    const guest = await person(browser, "Bea");
+    people.push(guest);
+    await guestKnocks(guest, path.replace("/call/", "/embed/"));
+    await admit(host, guest);
+    await expectMediaFlowing(guest, "Ada");
+    expect(await guest.page.getByRole("link", { name: "VCME home" }).count()).toBe(0);
+    await guest.page.getByRole("button", { name: "Leave" }).click();
+    await guest.page.getByText("You left the call").waitFor();
+    expect(await guest.page.getByRole("link", { name: "Back home" }).count()).toBe(0);
+  });
+
   it("a screen share shows large for the others and goes away when it stops", async () => {
     const { host, path } = await callWithHost("Oli", "Screens");
     const guest = await person(browser, "Pia");

@@ -67,8 +67,10 @@ export function CallScreen({ model, title, joinUrl }: { model: CallModel; title:
       else if (key === "h") model.toggleHand();
       else if (key === "c") togglePanel("chat");
       else if (key === "p") togglePanel("people");
-      else if (key === "escape") setPanel(null);
-      else return;
+      else if (key === "escape") {
+        setPanel(null);
+        setConfirmEnd(false);
+      } else return;
       event.preventDefault();
     };
     window.addEventListener("keydown", onKey);
