@@ -108,6 +108,27 @@ describe("accounts in a real browser", () => {
     await context.close();
   });
 
+  it("two tabs renewing at the same moment both stay signed in (one refresh at a time, never a reused token)", async () => {
+    const { context, page } = await newPerson(browser);
+    await context.clock.install();
+    const person = await signUp(page, "twotabs");
+    const other = await context.newPage();
+    await other.goto("/");
+    await other.getByRole("heading", { name: `Hi, ${person.name}` }).waitFor();
+    const refreshes: number[] = [];
+    context.on("response", (response) => {
+      if (response.url().endsWith("/api/auth/refresh")) refreshes.push(response.status());
+    });
+    await context.clock.fastForward("14:30");
+    await expect.poll(() => refreshes.length).toBe(2);
+    expect(refreshes).toEqual([200, 200]);
+    for (const tab of [page, other]) {
+      await tab.reload();
+      await tab.getByRole("heading", { name: `Hi, ${person.name}` }).waitFor();
+    }
+    await context.close();
+  });
+
   it("signs a tab out when its session was ended elsewhere (a password change revokes it)", async () => {
     const first = await newPerson(browser);
     await first.page.clock.install();

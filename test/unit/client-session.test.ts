@@ -167,6 +167,18 @@ describe("the session model", () => {
     expect(session.status.value).toBe("signed_in");
   });
 
+  it("on a page load during an outage, shows the signed-out screens and signs in once the server is back", async () => {
+    vi.useFakeTimers();
+    server.cookie = "refresh-from-last-visit";
+    server.down = true;
+    const session = open();
+    expect(await session.start()).toBe(false);
+    expect(session.status.value).toBe("signed_out");
+    server.down = false;
+    await vi.advanceTimersByTimeAsync(16_000);
+    expect(session.status.value).toBe("signed_in");
+  });
+
   it("follows the other tabs: signed out there means signed out here", async () => {
     const session = open();
     await session.login("ada@example.test", "pw");

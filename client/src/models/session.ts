@@ -108,9 +108,10 @@ export const SessionModel = createModel((deps: SessionDeps) => {
           }
           return false;
         }
-        // The server could not be reached or is down: keep what we have and try again soon.
+        // The server could not be reached or is down: keep what we have and try again soon (on page
+        // load that means showing the signed-out screens until the cookie can be checked).
         if (status.value === "unknown") status.value = "signed_out";
-        if (token !== null || user.value !== null) schedule(RETRY_AFTER_MS);
+        schedule(RETRY_AFTER_MS);
         return false;
       }
     }).finally(() => {
