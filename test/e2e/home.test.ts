@@ -34,6 +34,10 @@ describe("the home screen in a real browser", () => {
     await page.emulateMedia({ colorScheme: "light" });
     await page.setViewportSize({ width: 3840, height: 2160 });
     await shot(page, "home-with-call-4k");
+    await page.setViewportSize({ width: 320, height: 640 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shot(page, "home-with-call-phone");
     await page.setViewportSize({ width: 1280, height: 800 });
 
     await page.reload();
