@@ -118,6 +118,21 @@ describe("the join page in a real browser", () => {
     await host.context.close();
   });
 
+  it("shows the embed page without the site's navigation", async () => {
+    const host = await newPerson(browser);
+    await signUp(host.page, "embedhost");
+    const link = await createCall(host.page, "Embedded talk", { guests: true });
+    const guest = await newPerson(browser);
+    await guest.page.goto(`/embed/${link}`);
+    await guest.page.getByRole("heading", { name: "Embedded talk" }).waitFor();
+    await guest.page.getByRole("button", { name: "Ask to join" }).waitFor();
+    expect(await guest.page.getByRole("link", { name: "VCME home" }).count()).toBe(0);
+    expect(await guest.page.getByRole("banner").count()).toBe(0);
+    await shot(guest.page, "embed-join");
+    await host.context.close();
+    await guest.context.close();
+  });
+
   it("says when a call does not exist", async () => {
     const { context, page } = await newPerson(browser);
     await page.goto("/call/no-such-call-abcdefghij");
