@@ -22,6 +22,11 @@ export interface DbBridgeOptions {
    * interleaved connections would corrupt each other's results).
    */
   serialize?: boolean;
+  /**
+   * With `serialize`: the queue to take turns in. Bridges in front of the same PGlite must share one, or
+   * they would interleave its single session between them.
+   */
+  queue?: TurnQueue;
   /** With `serialize`, the longest one connection may hold the database before it is cut (ms). */
   maxHoldMs?: number;
   log?: (line: string) => void;
@@ -34,6 +39,16 @@ export interface DbBridgeOptions {
 
 /** The Postgres Terminate message ('X', length 4): the client's last words on a connection. */
 const TERMINATE = Buffer.from([0x58, 0, 0, 0, 4]);
+
+/** Connections to one single-session database, one after another. */
+export interface TurnQueue {
+  last: Promise<void>;
+}
+
+/** A new, empty turn queue. */
+export function createTurnQueue(): TurnQueue {
+  return { last: Promise.resolve() };
+}
 
 const LOOPBACK_NAMES = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
 
@@ -80,7 +95,7 @@ export async function startDbBridge(options: DbBridgeOptions = {}): Promise<DbBr
     server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
   });
   // A chain of turns: each connection waits for the one before it to finish when serializing.
-  let turn: Promise<void> = Promise.resolve();
+  const queue = options.queue ?? createTurnQueue();
 
   wss.on("connection", (ws: WebSocket, request) => {
     const target = parseTarget(request.url ?? "/");
@@ -112,8 +127,8 @@ export async function startDbBridge(options: DbBridgeOptions = {}): Promise<DbBr
     ws.on("close", finish);
     ws.on("error", finish);
 
-    const previous = turn;
-    turn = serialize ? previous.then(() => done) : Promise.resolve();
+    const previous = queue.last;
+    if (serialize) queue.last = previous.then(() => done);
     const start = () => {
       if (ws.readyState !== ws.OPEN) return release();
       const socket = net.connect(target.port, target.host);

@@ -15,6 +15,7 @@ declare module "vitest" {
     databaseUrl: string;
     dbProxy: string;
     dbKind: string;
+    dbFaultProxy: string;
     dbControl: string;
     /** The local stand-in of Cloudflare's TURN credentials API (test/turn-stand-in.ts). */
     turnStandIn: { base: string; keyId: string; token: string };

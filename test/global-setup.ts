@@ -1,8 +1,10 @@
 // Starts a real Postgres for the test run: a throwaway PostgreSQL cluster when the machine has the server
-// (VCME_TEST_DB=pglite forces PGlite), otherwise PGlite. Puts the WebSocket bridge in front of it, applies
-// the migrations once, and hands the connection details to the Workers tests via `provide`.
+// (VCME_TEST_DB=pglite forces PGlite), otherwise PGlite. Puts two WebSocket bridges in front of it — one for
+// ordinary tests, one whose "database" the fault tests take away (`databaseDown()`), so an outage never
+// reaches tests running at the same time — applies the migrations once, and hands the connection details to
+// the Workers tests via `provide`. Both Workers projects use this setup; the database is started once.
 import type { TestProject } from "vitest/node";
-import { startDbBridge } from "../scripts/db-bridge.ts";
+import { createTurnQueue, type DbBridge, startDbBridge } from "../scripts/db-bridge.ts";
 import {
   findPostgresBin,
   type LocalPostgres,
@@ -17,27 +19,50 @@ declare module "vitest" {
     databaseUrl: string;
     dbProxy: string;
     dbKind: string;
+    dbFaultProxy: string;
     dbControl: string;
     turnStandIn: { base: string; keyId: string; token: string };
   }
 }
 
-export default async function setup(project: TestProject) {
+interface TestDatabase {
+  postgres: LocalPostgres;
+  bridge: DbBridge;
+  faultBridge: DbBridge;
+  turn: Awaited<ReturnType<typeof startTurnStandIn>>;
+}
+
+let started: Promise<TestDatabase> | null = null;
+let users = 0;
+
+async function start(): Promise<TestDatabase> {
   const bin = process.env.VCME_TEST_DB === "pglite" ? null : findPostgresBin();
   const postgres: LocalPostgres = bin ? await startPostgresCluster(bin) : await startPglite();
-  const bridge = await startDbBridge({ serialize: postgres.singleSession, control: true });
+  const queue = createTurnQueue();
+  const bridge = await startDbBridge({ serialize: postgres.singleSession, queue });
+  const faultBridge = await startDbBridge({ serialize: postgres.singleSession, queue, control: true });
   await runMigrations(postgres.url, bridge.proxy);
-  console.log(`test database: ${postgres.kind} via bridge ${bridge.proxy}`);
-  project.provide("databaseUrl", postgres.url);
-  project.provide("dbProxy", bridge.proxy);
-  project.provide("dbKind", postgres.kind);
-  // POST `${dbControl}/down` and `/up` simulate a Postgres outage (see scripts/db-bridge.ts).
-  project.provide("dbControl", `http://${bridge.proxy}/control`);
+  console.log(`test database: ${postgres.kind} via bridge ${bridge.proxy} (faults: ${faultBridge.proxy})`);
   // Cloudflare's TURN credentials API, stood in locally (see test/turn-stand-in.ts).
   const turn = await startTurnStandIn();
+  return { postgres, bridge, faultBridge, turn };
+}
+
+export default async function setup(project: TestProject) {
+  started ??= start();
+  users++;
+  const { postgres, bridge, faultBridge, turn } = await started;
+  project.provide("databaseUrl", postgres.url);
+  project.provide("dbProxy", bridge.proxy);
+  project.provide("dbFaultProxy", faultBridge.proxy);
+  project.provide("dbKind", postgres.kind);
+  // POST `${dbControl}/down` and `/up` simulate a Postgres outage behind the fault bridge only.
+  project.provide("dbControl", `http://${faultBridge.proxy}/control`);
   project.provide("turnStandIn", { base: turn.base, keyId: turn.keyId, token: turn.token });
   return async () => {
+    if (--users > 0) return;
     await turn.close();
+    await faultBridge.close();
     await bridge.close();
     await postgres.stop();
   };

@@ -4,6 +4,34 @@ import { defineConfig } from "vitest/config";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
+/** A project whose tests run inside workerd with the Worker's bindings, against the bridge `proxy`. */
+function workersProject(
+  name: string,
+  proxy: "dbProxy" | "dbFaultProxy",
+  test: { include: string[]; exclude?: string[]; fileParallelism?: boolean },
+) {
+  return {
+    plugins: [
+      cloudflareTest(({ inject }) => ({
+        main: "./src/worker.ts",
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            APP_ENV: "test",
+            JWT_SECRET: "test-secret-that-is-long-enough-for-hs256-0123456789",
+            DATABASE_URL: inject("databaseUrl"),
+            DB_WS_PROXY: inject(proxy),
+            // Short windows so the rate-limit tests trip and recover in seconds. IP rules only count
+            // requests that carry CF-Connecting-IP, which only those tests send.
+            RATE_LIMITS: "signup_ip=3/2,login_ip=3/2,refresh_ip=3/2,ticket_ip=3/2",
+          },
+        },
+      })),
+    ],
+    test: { name, globalSetup: ["test/global-setup.ts"], ...test },
+  };
+}
+
 export default defineConfig({
   test: {
     root,
@@ -19,30 +47,16 @@ export default defineConfig({
           include: ["test/unit/**/*.test.ts"],
         },
       },
-      {
-        plugins: [
-          cloudflareTest(({ inject }) => ({
-            main: "./src/worker.ts",
-            wrangler: { configPath: "./wrangler.toml" },
-            miniflare: {
-              bindings: {
-                APP_ENV: "test",
-                JWT_SECRET: "test-secret-that-is-long-enough-for-hs256-0123456789",
-                DATABASE_URL: inject("databaseUrl"),
-                DB_WS_PROXY: inject("dbProxy"),
-                // Short windows so the rate-limit tests trip and recover in seconds. IP rules only count
-                // requests that carry CF-Connecting-IP, which only those tests send.
-                RATE_LIMITS: "signup_ip=3/2,login_ip=3/2,refresh_ip=3/2,ticket_ip=3/2",
-              },
-            },
-          })),
-        ],
-        test: {
-          name: "workers",
-          include: ["test/workers/**/*.test.ts"],
-          globalSetup: ["test/global-setup.ts"],
-        },
-      },
+      workersProject("workers", "dbProxy", {
+        include: ["test/workers/**/*.test.ts"],
+        exclude: ["test/workers/**/*.faults.test.ts"],
+      }),
+      // Tests that take the database away run against their own bridge, one file at a time, so the
+      // outage never reaches the ordinary tests running beside them.
+      workersProject("workers-faults", "dbFaultProxy", {
+        include: ["test/workers/**/*.faults.test.ts"],
+        fileParallelism: false,
+      }),
       {
         test: {
           name: "e2e",

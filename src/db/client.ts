@@ -67,6 +67,8 @@ export async function withDb<T>(config: DbConfig, work: (db: Db) => Promise<T>):
 export function isConnectionError(error: unknown): boolean {
   if (error instanceof DatabaseUnavailableError) return true;
   if (!(error instanceof Error)) return false;
+  // drizzle wraps driver errors ("Failed query: …") and keeps the original as the cause.
+  if (error.cause !== undefined && isConnectionError(error.cause)) return true;
   // Errors from the server carry a SQLSTATE `code`; transport failures do not.
   const code = (error as { code?: unknown }).code;
   if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code))

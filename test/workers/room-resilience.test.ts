@@ -221,6 +221,7 @@ describe("a flood of bad frames", () => {
     // An admitted person who sends bad frames between good ones is answered but not thrown out.
     for (let n = 0; n < 30; n++)
       ann.client.sendRaw(n % 5 === 4 ? '{"event_type":"raise_hand","payload":{"raised":true}}' : "oops");
+    await expect.poll(() => ann.client.all("error").length, { timeout: 10_000 }).toBe(24);
     await ann.client.settle();
     expect(ann.client.all("error")).toHaveLength(24);
     expect(ann.client.closed).toBeNull();

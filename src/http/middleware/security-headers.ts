@@ -34,13 +34,14 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     if (c.res.status === 101 || c.res.webSocket) return;
     // Responses from fetch() (e.g. static assets) have immutable headers; copy before changing them.
     let response = c.res;
-    let copied = false;
     try {
       response.headers.set("X-Content-Type-Options", "nosniff");
     } catch {
       response = new Response(response.body, response);
       response.headers.set("X-Content-Type-Options", "nosniff");
-      copied = true;
+      // Hono copies the old response's headers onto a new one; clearing it first keeps ours.
+      c.res = undefined;
+      c.res = response;
     }
     const headers = response.headers;
     headers.set("Referrer-Policy", "strict-origin-when-cross-origin");
@@ -58,12 +59,11 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     }
     if (!(path === "/embed" || path.startsWith("/embed/"))) {
       headers.set("X-Frame-Options", "DENY");
-      if (!isApi && !headers.has("Content-Security-Policy"))
-        headers.set("Content-Security-Policy", appCsp(url.host));
+      // Replaces the host-agnostic CSP of client/public/_headers that asset responses carry.
+      if (!isApi) headers.set("Content-Security-Policy", appCsp(url.host));
     }
     if (c.env.APP_ENV === "production") {
       headers.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
     }
-    if (copied) c.res = response;
   };
 }
