@@ -57,7 +57,11 @@ export interface ThroughputResult {
  * Saturates a relay: every peer keeps `window` frames in flight to its neighbour and sends the next as soon
  * as one arrives. Counts the frames delivered per second.
  */
-export async function throughput(peers: RelayPeer[], seconds: number, window = 32): Promise<ThroughputResult> {
+export async function throughput(
+  peers: RelayPeer[],
+  seconds: number,
+  window = 32,
+): Promise<ThroughputResult> {
   let relayed = 0;
   let running = true;
   const errorsBefore = peers.reduce((sum, p) => sum + p.others.length, 0);

@@ -21,7 +21,9 @@ export function openSocket(url: string): Promise<WebSocket> {
     const ws = new WebSocket(url, { perMessageDeflate: false });
     ws.once("open", () => resolve(ws));
     ws.once("error", reject);
-    ws.once("unexpected-response", (_req, res) => reject(new Error(`upgrade refused: HTTP ${res.statusCode}`)));
+    ws.once("unexpected-response", (_req, res) =>
+      reject(new Error(`upgrade refused: HTTP ${res.statusCode}`)),
+    );
   });
 }
 
@@ -69,7 +71,11 @@ export async function peerjsPeer(port: number): Promise<RelayPeer> {
     others,
     send: (to, kind, body) =>
       ws.send(
-        JSON.stringify({ type: kind === "offer" ? "OFFER" : "ANSWER", dst: to, payload: { type: kind, sdp: body } }),
+        JSON.stringify({
+          type: kind === "offer" ? "OFFER" : "ANSWER",
+          dst: to,
+          payload: { type: kind, sdp: body },
+        }),
       ),
     onRelay: (handler) => handlers.push(handler),
     close: () => ws.close(),
@@ -103,7 +109,8 @@ export class RoomSocket {
       const frame = JSON.parse(text) as RoomFrame;
       const kind = frame.event_type;
       if ((kind === "offer" || kind === "answer") && frame.payload.sender_id) {
-        for (const handler of this.relayHandlers) handler(frame.payload.sender_id, kind, frame.payload.data?.sdp ?? "");
+        for (const handler of this.relayHandlers)
+          handler(frame.payload.sender_id, kind, frame.payload.data?.sdp ?? "");
         return;
       }
       this.others.push(text);
@@ -151,7 +158,9 @@ export class RoomSocket {
 
 /** Opens a room socket with a ticket and sends `join_room`. */
 export async function joinRoomSocket(baseWsUrl: string, link: string, ticket: string): Promise<RoomSocket> {
-  const ws = await openSocket(`${baseWsUrl}/api/calls/${encodeURIComponent(link)}/ws?ticket=${encodeURIComponent(ticket)}`);
+  const ws = await openSocket(
+    `${baseWsUrl}/api/calls/${encodeURIComponent(link)}/ws?ticket=${encodeURIComponent(ticket)}`,
+  );
   const socket = new RoomSocket(ws);
   socket.sendFrame("join_room", { audio: true, video: true });
   return socket;

@@ -40,13 +40,19 @@ export interface SoakResult {
  * Every socket of every room sends `perSecond` numbered frames a second, round-robin to the others in its
  * room, for `seconds`; receivers check per-sender order and count what never arrived.
  */
-export async function manyRooms(rooms: RoomSocket[][], seconds: number, perSecond: number): Promise<SoakResult> {
+export async function manyRooms(
+  rooms: RoomSocket[][],
+  seconds: number,
+  perSecond: number,
+): Promise<SoakResult> {
   const latencies: number[] = [];
   let sent = 0;
   let received = 0;
   let reordered = 0;
   const expected = new Map<string, number>();
-  const errorsBefore = rooms.flat().reduce((sum, s) => sum + s.others.filter((o) => o.includes('"error"')).length, 0);
+  const errorsBefore = rooms
+    .flat()
+    .reduce((sum, s) => sum + s.others.filter((o) => o.includes('"error"')).length, 0);
   for (const room of rooms) {
     for (const socket of room) {
       socket.asPeer().onRelay((from, _kind, body) => {
@@ -84,6 +90,7 @@ export async function manyRooms(rooms: RoomSocket[][], seconds: number, perSecon
   }
   await new Promise((resolve) => setTimeout(resolve, 2000));
   const errors =
-    rooms.flat().reduce((sum, s) => sum + s.others.filter((o) => o.includes('"error"')).length, 0) - errorsBefore;
+    rooms.flat().reduce((sum, s) => sum + s.others.filter((o) => o.includes('"error"')).length, 0) -
+    errorsBefore;
   return { latency: summarize(latencies), sent, received, lost: sent - received, reordered, errors };
 }

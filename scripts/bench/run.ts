@@ -9,8 +9,8 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { startDevStack } from "../dev.ts";
 import { freePort } from "../local-db.ts";
-import { floorPeer, peerjsPeer, type RelayPeer } from "./relay-clients.ts";
 import { roundTrips, throughput } from "./relay-benches.ts";
+import { floorPeer, peerjsPeer, type RelayPeer } from "./relay-clients.ts";
 import { chatFanOut, manyRooms } from "./room-benches.ts";
 import { fmt, type Summary, summarize } from "./stats.ts";
 import {
@@ -47,9 +47,13 @@ const row = (what: string, system: string, result: string, target = "") => {
 const ms = (s: Summary) => `p50 ${fmt(s.p50)} ms · p99 ${fmt(s.p99)} ms (n=${s.n})`;
 
 async function startRelayProcess(file: string): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(path.join(root, "node_modules/.bin/tsx"), [path.join(root, "scripts/bench/relays", file)], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    path.join(root, "node_modules/.bin/tsx"),
+    [path.join(root, "scripts/bench/relays", file)],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout?.on("data", (chunk: Buffer) => {
       const match = /listening (\d+)/.exec(String(chunk));
@@ -133,12 +137,20 @@ async function restCpu(worker: DirectWorker) {
     await api("/api/auth/login", json({ email: `cpu-${tag}-0@example.test`, password }))
   ).json()) as { access_token?: string };
   const token = session.access_token;
-  const create = await measure("create call", (i) => api("/api/calls", json({ title: `CPU ${i}`, allow_guests: true }, token)));
+  const create = await measure("create call", (i) =>
+    api("/api/calls", json({ title: `CPU ${i}`, allow_guests: true }, token)),
+  );
   const created = (await (await api("/api/calls", json({ title: "Ticket bench" }, token))).json()) as {
     call?: { link: string };
   };
-  const ticket = await measure("ticket", () => api(`/api/calls/${created.call?.link}/ticket`, json({}, token)));
-  row("server CPU per request (workerd process)", "baseline: unknown /api path", `${fmt(baseline.perRequest)} ms`);
+  const ticket = await measure("ticket", () =>
+    api(`/api/calls/${created.call?.link}/ticket`, json({}, token)),
+  );
+  row(
+    "server CPU per request (workerd process)",
+    "baseline: unknown /api path",
+    `${fmt(baseline.perRequest)} ms`,
+  );
   for (const [label, m] of [
     ["signup", signup],
     ["login", login],
@@ -166,12 +178,32 @@ async function main() {
     cleanups.push(() => worker.stop());
 
     if (wanted("size")) {
-      row("Worker bundle (as deployed)", "VCME", `${fmt(bundle.gzipBytes / 1024, 1)} KB gzip (${fmt(bundle.bytes / 1024, 0)} KB raw)`, "≤ 200 KB gzip (free plan: 3 MB)");
-      row("Worker startup (new workerd to first answer)", "VCME", `${fmt(worker.startupMs, 0)} ms`, "free plan: 1 s");
+      row(
+        "Worker bundle (as deployed)",
+        "VCME",
+        `${fmt(bundle.gzipBytes / 1024, 1)} KB gzip (${fmt(bundle.bytes / 1024, 0)} KB raw)`,
+        "≤ 200 KB gzip (free plan: 3 MB)",
+      );
+      row(
+        "Worker startup (new workerd to first answer)",
+        "VCME",
+        `${fmt(worker.startupMs, 0)} ms`,
+        "free plan: 1 s",
+      );
       try {
         const sizes = clientSizes();
-        row("client JavaScript, first screen", "VCME", `${fmt(sizes.first / 1024, 1)} KB gzip`, "≤ 30 KB (React client: 124 KB)");
-        row("client JavaScript, all", "VCME", `${fmt(sizes.all / 1024, 1)} KB gzip in ${sizes.files} files`, "≤ 45 KB");
+        row(
+          "client JavaScript, first screen",
+          "VCME",
+          `${fmt(sizes.first / 1024, 1)} KB gzip`,
+          "≤ 30 KB (React client: 124 KB)",
+        );
+        row(
+          "client JavaScript, all",
+          "VCME",
+          `${fmt(sizes.all / 1024, 1)} KB gzip in ${sizes.files} files`,
+          "≤ 45 KB",
+        );
       } catch {
         notes.push("Client sizes: client/dist is missing (run `npm run build` first).");
       }
@@ -180,7 +212,10 @@ async function main() {
     if (wanted("relay")) {
       const floor = await startRelayProcess("floor.ts");
       const peerjs = await startRelayProcess("peerjs.ts");
-      cleanups.push(() => floor.child.kill(), () => peerjs.child.kill());
+      cleanups.push(
+        () => floor.child.kill(),
+        () => peerjs.child.kill(),
+      );
       const count = 2000;
       const floorPairs = await pairs(() => floorPeer(floor.port), 25);
       const peerjsPairs = await pairs(() => peerjsPeer(peerjs.port), 25);
@@ -220,7 +255,11 @@ async function main() {
         cleanups.push(() => dev.stop());
         const devPairs = await roomPairs({ wsUrl: dev.url.replace(/^http/, "ws") }, db, 25);
         const devRtt = summarize((await roundTrips(devPairs, count)).samples);
-        row("signaling round trip ×2000", "VCME room via `npm run dev`", `${ms(devRtt)} · ${fmt(devRtt.p50 / floorRtt.p50)}× floor`);
+        row(
+          "signaling round trip ×2000",
+          "VCME room via `npm run dev`",
+          `${ms(devRtt)} · ${fmt(devRtt.p50 / floorRtt.p50)}× floor`,
+        );
         closeAll(devPairs.flat());
       }
 
@@ -229,23 +268,38 @@ async function main() {
       const floorPeers = await Promise.all(Array.from({ length: 12 }, () => floorPeer(floor.port)));
       const floorCpu0 = floor.child.pid ? cpuMs(floor.child.pid) : 0;
       const floorLoad = await throughput(floorPeers, seconds);
-      const floorCpu = floor.child.pid ? (cpuMs(floor.child.pid) - floorCpu0) / Math.max(1, floorLoad.relayed) : NaN;
+      const floorCpu = floor.child.pid
+        ? (cpuMs(floor.child.pid) - floorCpu0) / Math.max(1, floorLoad.relayed)
+        : NaN;
       closeAll(floorPeers);
       const peerjsPeers = await Promise.all(Array.from({ length: 12 }, () => peerjsPeer(peerjs.port)));
       const peerCpu0 = peerjs.child.pid ? cpuMs(peerjs.child.pid) : 0;
       const peerLoad = await throughput(peerjsPeers, seconds);
-      const peerCpu = peerjs.child.pid ? (cpuMs(peerjs.child.pid) - peerCpu0) / Math.max(1, peerLoad.relayed) : NaN;
+      const peerCpu = peerjs.child.pid
+        ? (cpuMs(peerjs.child.pid) - peerCpu0) / Math.max(1, peerLoad.relayed)
+        : NaN;
       closeAll(peerjsPeers);
       const [call] = await seedCalls(db, 1);
       if (call) {
         const room = await fillRoom(worker.wsUrl, call, 12);
         const pid = worker.workerdPid;
         const cpu0 = pid ? cpuMs(pid) : 0;
-        const load = await throughput(room.map((s) => s.asPeer()), seconds);
+        const load = await throughput(
+          room.map((s) => s.asPeer()),
+          seconds,
+        );
         const cpu = pid ? (cpuMs(pid) - cpu0) / Math.max(1, load.relayed) : NaN;
         for (const s of room) s.ws.close();
-        row("relayed frames/s, one room of 12 at full load", "floor: bare Node ws relay", `${fmt(floorLoad.framesPerSecond)} /s · ${fmt(floorCpu * 1000, 1)} µs CPU/frame`);
-        row("relayed frames/s, 12 peers at full load", "PeerJS server", `${fmt(peerLoad.framesPerSecond)} /s · ${fmt(peerCpu * 1000, 1)} µs CPU/frame`);
+        row(
+          "relayed frames/s, one room of 12 at full load",
+          "floor: bare Node ws relay",
+          `${fmt(floorLoad.framesPerSecond)} /s · ${fmt(floorCpu * 1000, 1)} µs CPU/frame`,
+        );
+        row(
+          "relayed frames/s, 12 peers at full load",
+          "PeerJS server",
+          `${fmt(peerLoad.framesPerSecond)} /s · ${fmt(peerCpu * 1000, 1)} µs CPU/frame`,
+        );
         row(
           "relayed frames/s, one room of 12 at full load",
           "VCME room, workerd direct",
@@ -292,7 +346,8 @@ async function main() {
 function versions(): string {
   const pkg = (name: string) => {
     try {
-      return JSON.parse(readFileSync(path.join(root, "node_modules", name, "package.json"), "utf8")).version as string;
+      return JSON.parse(readFileSync(path.join(root, "node_modules", name, "package.json"), "utf8"))
+        .version as string;
     } catch {
       return "?";
     }

@@ -12,7 +12,8 @@ export interface Summary {
 /** Nearest-rank percentiles of `samples`. */
 export function summarize(samples: readonly number[]): Summary {
   const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
+  const at = (q: number) =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
   const mean = sorted.reduce((sum, x) => sum + x, 0) / (sorted.length || 1);
   return {
     n: sorted.length,

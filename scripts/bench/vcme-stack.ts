@@ -6,14 +6,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+import { Client } from "@neondatabase/serverless";
 import { Miniflare } from "miniflare";
 import { issueTicket } from "../../src/domain/tickets.ts";
 import { type DbBridge, startDbBridge } from "../db-bridge.ts";
 import { findPostgresBin, type LocalPostgres, startPglite, startPostgresCluster } from "../local-db.ts";
-import { runMigrations } from "../migrate.ts";
-import { RoomSocket, joinRoomSocket } from "./relay-clients.ts";
-import { configureNeonForNode } from "../migrate.ts";
-import { Client } from "@neondatabase/serverless";
+import { configureNeonForNode, runMigrations } from "../migrate.ts";
+import { joinRoomSocket, type RoomSocket } from "./relay-clients.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 export const BENCH_SECRET = "benchmark-secret-that-is-long-enough-0123456789abcdef";
@@ -82,7 +81,11 @@ function workerdChildren(): number[] {
 }
 
 /** Runs the bundled Worker in workerd and returns its direct (no proxy) URL. */
-export async function startDirectWorker(bundle: Bundle, db: Database, vars: Record<string, string> = {}): Promise<DirectWorker> {
+export async function startDirectWorker(
+  bundle: Bundle,
+  db: Database,
+  vars: Record<string, string> = {},
+): Promise<DirectWorker> {
   const before = new Set(workerdChildren());
   const started = performance.now();
   const mf = new Miniflare({
@@ -168,7 +171,11 @@ export async function fillRoom(wsUrl: string, call: SeededCall, size: number): P
   host.id = ((await host.next("host_joined_room")).payload.self?.id as string) ?? "";
   const sockets = [host];
   for (let i = 1; i < size; i++) {
-    const guest = await joinRoomSocket(wsUrl, call.link, await ticket(`guest:${crypto.randomUUID()}`, `Guest ${i}`, true));
+    const guest = await joinRoomSocket(
+      wsUrl,
+      call.link,
+      await ticket(`guest:${crypto.randomUUID()}`, `Guest ${i}`, true),
+    );
     const waiting = await guest.next("waiting_room");
     const id = waiting.payload.self?.id ?? "";
     host.sendFrame("accept_participant", { participant_id: id });

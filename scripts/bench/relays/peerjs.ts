@@ -6,7 +6,10 @@ import { ExpressPeerServer } from "peer";
 
 const app = express();
 const server = http.createServer(app);
-app.use("/", ExpressPeerServer(server, { path: "/", key: "peerjs", alive_timeout: 600_000, concurrent_limit: 100_000 }));
+app.use(
+  "/",
+  ExpressPeerServer(server, { path: "/", key: "peerjs", alive_timeout: 600_000, concurrent_limit: 100_000 }),
+);
 server.listen(0, "127.0.0.1", () => {
   const address = server.address();
   console.log(`listening ${typeof address === "object" && address ? address.port : 0}`);
