@@ -44,8 +44,7 @@ function Header() {
 
 /** After a navigation, screen readers and keyboards start at the new screen, not at the old link. */
 function focusMain() {
-  const main = document.getElementById("main");
-  if (main && !main.contains(document.activeElement)) main.focus({ preventScroll: true });
+  document.getElementById("main")?.focus({ preventScroll: true });
 }
 
 function Shell() {

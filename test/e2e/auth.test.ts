@@ -151,6 +151,41 @@ describe("accounts in a real browser", () => {
     await second.context.close();
   });
 
+  it("can be used with the keyboard alone, with a visible focus ring", async () => {
+    const { context, page } = await newPerson(browser);
+    const person = await signUp(page, "keyboard");
+    await logOut(page);
+    await page.goto("/login");
+    await page.getByLabel("Email", { exact: true }).waitFor();
+    const focused = () =>
+      page.evaluate(() => {
+        const element = document.activeElement as HTMLElement | null;
+        const style = element ? getComputedStyle(element) : null;
+        return {
+          name: element?.getAttribute("aria-label") ?? element?.textContent?.trim() ?? "",
+          label: (element as HTMLInputElement | null)?.labels?.[0]?.textContent ?? "",
+          outline: style
+            ? style.outlineStyle !== "none" && Number.parseFloat(style.outlineWidth) >= 2
+            : false,
+        };
+      });
+    await page.keyboard.press("Tab");
+    expect(await focused()).toMatchObject({ name: "Skip to content", outline: true });
+    await page.keyboard.press("Tab");
+    expect(await focused()).toMatchObject({ name: "VCME home", outline: true });
+    await page.keyboard.press("Tab");
+    expect(await focused()).toMatchObject({ label: "Email", outline: true });
+    await page.keyboard.type(person.email);
+    await page.keyboard.press("Tab");
+    expect(await focused()).toMatchObject({ label: "Password", outline: true });
+    await page.keyboard.type(person.password);
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: `Hi, ${person.name}` }).waitFor();
+    // After a navigation the new screen has the focus, so the next Tab starts inside it.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("main");
+    await context.close();
+  });
+
   it("works on a 320 px wide phone screen without sideways scrolling", async () => {
     const { context, page } = await newPerson(browser);
     await page.setViewportSize({ width: 320, height: 640 });
