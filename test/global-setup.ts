@@ -2,7 +2,7 @@
 // (VCME_TEST_DB=pglite forces PGlite), otherwise PGlite. Puts two WebSocket bridges in front of it — one for
 // ordinary tests, one whose "database" the fault tests take away (`databaseDown()`), so an outage never
 // reaches tests running at the same time — applies the migrations once, and hands the connection details to
-// the Workers tests via `provide`. Both Workers projects use this setup; the database is started once.
+// the Workers tests via `provide`. Vitest runs this once per Workers project, so each gets its own database.
 import type { TestProject } from "vitest/node";
 import { createTurnQueue, type DbBridge, startDbBridge } from "../scripts/db-bridge.ts";
 import {
@@ -32,9 +32,6 @@ interface TestDatabase {
   turn: Awaited<ReturnType<typeof startTurnStandIn>>;
 }
 
-let started: Promise<TestDatabase> | null = null;
-let users = 0;
-
 async function start(): Promise<TestDatabase> {
   const bin = process.env.VCME_TEST_DB === "pglite" ? null : findPostgresBin();
   const postgres: LocalPostgres = bin ? await startPostgresCluster(bin) : await startPglite();
@@ -49,9 +46,7 @@ async function start(): Promise<TestDatabase> {
 }
 
 export default async function setup(project: TestProject) {
-  started ??= start();
-  users++;
-  const { postgres, bridge, faultBridge, turn } = await started;
+  const { postgres, bridge, faultBridge, turn } = await start();
   project.provide("databaseUrl", postgres.url);
   project.provide("dbProxy", bridge.proxy);
   project.provide("dbFaultProxy", faultBridge.proxy);
@@ -60,7 +55,6 @@ export default async function setup(project: TestProject) {
   project.provide("dbControl", `http://${faultBridge.proxy}/control`);
   project.provide("turnStandIn", { base: turn.base, keyId: turn.keyId, token: turn.token });
   return async () => {
-    if (--users > 0) return;
     await turn.close();
     await faultBridge.close();
     await bridge.close();
