@@ -2,7 +2,10 @@ import type { Env as WorkerEnv } from "../src/env";
 
 declare global {
   namespace Cloudflare {
-    interface Env extends WorkerEnv {}
+    interface Env extends WorkerEnv {
+      /** "1" under `npm run test:soak`: the resilience suites run longer and bigger. */
+      VCME_SOAK?: string;
+    }
     interface GlobalProps {
       mainModule: typeof import("../src/worker");
       durableNamespaces: "CallRoom" | "RateLimiter";
