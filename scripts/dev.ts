@@ -150,7 +150,13 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
     ];
     const wrangler = spawn(path.join(root, "node_modules/.bin/wrangler"), args, {
       cwd: root,
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_UPDATE_NOTIFIER: "1" },
+      // No network calls of its own: no metrics, no update check, no download of the `Request.cf` sample.
+      env: {
+        ...process.env,
+        WRANGLER_SEND_METRICS: "false",
+        NO_UPDATE_NOTIFIER: "1",
+        CLOUDFLARE_CF_FETCH_ENABLED: "false",
+      },
       stdio: ["ignore", "inherit", "inherit"],
     });
     children.push(wrangler);

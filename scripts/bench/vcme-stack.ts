@@ -94,6 +94,7 @@ export async function startDirectWorker(
     modulesRoot: bundle.dir,
     unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
     compatibilityDate: "2026-04-20",
+    cf: false,
     host: "127.0.0.1",
     durableObjects: { CALL_ROOM: { className: "CallRoom", useSQLite: true } },
     bindings: {
