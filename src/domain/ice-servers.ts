@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { IceServer, IceServersResult } from "../protocol/rest";
 
 /** Cloudflare's public STUN server: enough when no TURN key is configured. */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** A position in a newest-first list: the last row's timestamp (microseconds kept, as Postgres text) and id. */
 export interface Cursor {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** The error codes of the wire contract (PROTOCOL.md §1). */
 export const errorCodeSchema = z.enum([

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 // The REST bodies and answers of PROTOCOL.md §1. The Worker parses every request with these schemas and
 // builds every answer to match them; the client imports the same types. Inputs are trimmed/normalised

@@ -1,4 +1,5 @@
-import { z } from "zod";
+// zod/mini: the same schemas for a fraction of the size, since the browser client ships this file.
+import * as z from "zod/mini";
 
 /**
  * The call room's wire contract (PROTOCOL.md §2): every frame is one JSON text message
@@ -68,7 +69,7 @@ export type Role = z.infer<typeof roleSchema>;
 /** One person in the room; `id` is made by the room and belongs to one join. */
 export const participantSchema = z.object({
   id: z.string(),
-  user_id: z.string().nullable(),
+  user_id: z.nullable(z.string()),
   name: z.string(),
   guest: z.boolean(),
   role: roleSchema,
@@ -83,20 +84,20 @@ export const participantSchema = z.object({
 });
 export type Participant = z.infer<typeof participantSchema>;
 
-const participantId = z.string().min(1).max(64);
+const participantId = z.string().check(z.minLength(1), z.maxLength(64));
 
 /** RTCSessionDescriptionInit. */
 export const sessionDescriptionSchema = z.object({
   type: z.enum(["offer", "answer", "pranswer", "rollback"]),
-  sdp: z.string().optional(),
+  sdp: z.optional(z.string()),
 });
 
 /** RTCIceCandidateInit. */
 export const iceCandidateSchema = z.object({
-  candidate: z.string().optional(),
-  sdpMid: z.string().nullable().optional(),
-  sdpMLineIndex: z.number().int().min(0).nullable().optional(),
-  usernameFragment: z.string().nullable().optional(),
+  candidate: z.optional(z.string()),
+  sdpMid: z.optional(z.nullable(z.string())),
+  sdpMLineIndex: z.optional(z.nullable(z.int().check(z.gte(0)))),
+  usernameFragment: z.optional(z.nullable(z.string())),
 });
 
 // One emoji: a flag, a keycap, or pictographs (with skin tones and variation selectors) joined by ZWJ.
@@ -105,7 +106,7 @@ const EMOJI =
 
 const empty = z.object({});
 
-const frame = <T extends string, P extends z.ZodType>(eventType: T, payload: P) =>
+const frame = <T extends string, P extends z.ZodMiniType>(eventType: T, payload: P) =>
   z.object({ event_type: z.literal(eventType), payload });
 
 // ---------------------------------------------------------------- client → server
@@ -113,9 +114,9 @@ const frame = <T extends string, P extends z.ZodType>(eventType: T, payload: P) 
 export const joinRoomSchema = frame(
   "join_room",
   z.object({
-    resume_token: z.string().min(1).max(128).optional(),
-    audio: z.boolean().optional(),
-    video: z.boolean().optional(),
+    resume_token: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+    audio: z.optional(z.boolean()),
+    video: z.optional(z.boolean()),
   }),
 );
 export const acceptParticipantSchema = frame(
@@ -124,7 +125,7 @@ export const acceptParticipantSchema = frame(
 );
 export const declineParticipantSchema = frame(
   "decline_participant",
-  z.object({ participant_id: participantId, reason: z.string().max(200).optional() }),
+  z.object({ participant_id: participantId, reason: z.optional(z.string().check(z.maxLength(200))) }),
 );
 export const removeParticipantSchema = frame(
   "remove_participant",
@@ -142,26 +143,30 @@ export const iceCandidateFrameSchema = frame(
   "ice_candidate",
   z.object({
     target_id: participantId,
-    data: z.union([iceCandidateSchema, z.array(iceCandidateSchema).max(100), z.null()]),
+    data: z.union([iceCandidateSchema, z.array(iceCandidateSchema).check(z.maxLength(100)), z.null()]),
   }),
 );
 export const mediaStateSchema = frame(
   "media_state",
-  z.object({ audio: z.boolean().optional(), video: z.boolean().optional(), screen: z.boolean().optional() }),
+  z.object({
+    audio: z.optional(z.boolean()),
+    video: z.optional(z.boolean()),
+    screen: z.optional(z.boolean()),
+  }),
 );
 export const raiseHandSchema = frame("raise_hand", z.object({ raised: z.boolean() }));
 export const sendChatMessageSchema = frame(
   "send_chat_message",
   z.object({
-    text: z
-      .string()
-      .max(MAX_CHAT_LENGTH)
-      .refine((text) => text.trim().length > 0, "a message needs some text"),
+    text: z.string().check(
+      z.maxLength(MAX_CHAT_LENGTH),
+      z.refine((text) => text.trim().length > 0, "a message needs some text"),
+    ),
   }),
 );
 export const sendEmojiSchema = frame(
   "send_emoji",
-  z.object({ emoji: z.string().max(32).regex(EMOJI, "must be one emoji") }),
+  z.object({ emoji: z.string().check(z.maxLength(32), z.regex(EMOJI, "must be one emoji")) }),
 );
 export const leaveRoomSchema = frame("leave_room", empty);
 export const endCallSchema = frame("end_call", empty);
@@ -186,11 +191,13 @@ export const clientFrameSchema = z.discriminatedUnion("event_type", [
 ]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 export type ClientEventType = ClientFrame["event_type"];
-export const CLIENT_EVENT_TYPES = clientFrameSchema.options.map((o) => o.shape.event_type.value);
+export const CLIENT_EVENT_TYPES: ClientEventType[] = clientFrameSchema.def.options.map(
+  (o) => o.shape.event_type.def.values[0] as ClientEventType,
+);
 
 // ---------------------------------------------------------------- server → client
 
-const relayed = <T extends "offer" | "answer" | "ice_candidate", D extends z.ZodType>(
+const relayed = <T extends "offer" | "answer" | "ice_candidate", D extends z.ZodMiniType>(
   eventType: T,
   data: D,
 ) => frame(eventType, z.object({ sender_id: z.string(), data }));
@@ -227,7 +234,7 @@ export const serverFrameSchema = z.discriminatedUnion("event_type", [
       resume_token: z.string(),
     }),
   ),
-  frame("declined_from_room", z.object({ reason: z.string().optional() })),
+  frame("declined_from_room", z.object({ reason: z.optional(z.string()) })),
   frame("removed_from_room", empty),
   frame("new_participant", z.object({ participant: participantSchema })),
   frame("participant_updated", z.object({ participant: participantSchema })),
@@ -254,7 +261,7 @@ export const serverFrameSchema = z.discriminatedUnion("event_type", [
       code: roomErrorCodeSchema,
       message: z.string(),
       /** The event type of the refused frame, when it had a readable one. */
-      event_type: z.string().optional(),
+      event_type: z.optional(z.string()),
     }),
   ),
   frame("pong", empty),

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * What a call ticket carries (PROTOCOL.md §1): everything the room needs to admit someone without a

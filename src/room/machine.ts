@@ -1,3 +1,5 @@
+import * as z from "zod/mini";
+import en from "zod/v4/locales/en.js";
 import {
   CLIENT_EVENT_TYPES,
   CLOSE_CODES,
@@ -29,6 +31,9 @@ import {
   type StepResult,
   toParticipant,
 } from "./state";
+
+// The room's `error` events quote zod's messages: make them English even where nothing else loaded a locale.
+z.config(en());
 
 /** Something that happens to the room. */
 export type RoomEvent =

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { roleSchema } from "../protocol/room";
 import { ticketClaimsSchema } from "../protocol/ticket";
 import type { ConnectionAttachment, OutboxRecord, PersistedRoom } from "./state";
