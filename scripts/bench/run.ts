@@ -112,7 +112,7 @@ async function restCpu(worker: DirectWorker) {
     body: JSON.stringify(body),
   });
   const n = 40;
-  const measure = async (label: string, run: (i: number) => Promise<Response>) => {
+  const measure = async (run: (i: number) => Promise<Response>) => {
     const before = cpuMs(pid);
     let failures = 0;
     for (let i = 0; i < n; i++) {
@@ -126,24 +126,24 @@ async function restCpu(worker: DirectWorker) {
   const tag = Math.random().toString(36).slice(2, 8);
   // The password field is the browser's PBKDF2 output: any 64 hex characters to the server.
   const password = "ab".repeat(32);
-  const baseline = await measure("baseline", () => api("/api/no-such-endpoint"));
-  const signup = await measure("signup", (i) =>
+  const baseline = await measure(() => api("/api/no-such-endpoint"));
+  const signup = await measure((i) =>
     api("/api/auth/signup", json({ name: `Bench ${i}`, email: `cpu-${tag}-${i}@example.test`, password })),
   );
-  const login = await measure("login", (i) =>
+  const login = await measure((i) =>
     api("/api/auth/login", json({ email: `cpu-${tag}-${i}@example.test`, password })),
   );
   const session = (await (
     await api("/api/auth/login", json({ email: `cpu-${tag}-0@example.test`, password }))
   ).json()) as { access_token?: string };
   const token = session.access_token;
-  const create = await measure("create call", (i) =>
+  const create = await measure((i) =>
     api("/api/calls", json({ title: `CPU ${i}`, allow_guests: true }, token)),
   );
   const created = (await (await api("/api/calls", json({ title: "Ticket bench" }, token))).json()) as {
     call?: { link: string };
   };
-  const ticket = await measure("ticket", () =>
+  const ticket = await measure(() =>
     api(`/api/calls/${created.call?.link}/ticket`, json({}, token)),
   );
   row(

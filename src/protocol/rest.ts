@@ -7,8 +7,10 @@ import * as z from "zod";
 // ---- shared fields ----
 
 // Postgres text cannot hold NUL, and control characters in a name only serve to spoof or break layouts.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL = /[\u0000-\u001f\u007f]/;
 // Multi-line text keeps tabs and line breaks.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL_EXCEPT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 /** A person's display name: trimmed, 1–80 characters, one line. */
