@@ -31,7 +31,15 @@ const PROBES = `
         super.send(data);
       }
     };
-    window.__vcmeProbe = { tracks, sockets };
+    const connections = [];
+    const NativePeer = RTCPeerConnection;
+    window.RTCPeerConnection = class extends NativePeer {
+      constructor(...args) {
+        super(...args);
+        connections.push(this);
+      }
+    };
+    window.__vcmeProbe = { tracks, sockets, connections };
   })();
 `;
 
@@ -184,6 +192,34 @@ export async function sentFrames(p: Person): Promise<string[][]> {
       window as unknown as { __vcmeProbe: { sockets: (WebSocket & { sentFrames: string[] })[] } }
     ).__vcmeProbe;
     return probe.sockets.map((socket) => socket.sentFrames.filter((frame) => typeof frame === "string"));
+  });
+}
+
+interface ConnectionProbe {
+  signaling: string;
+  connection: string;
+  ufrag: string | null;
+}
+
+/** The page's open peer connections: signaling and connection state, and the local ICE username fragment. */
+export async function connections(p: Person): Promise<ConnectionProbe[]> {
+  return p.page.evaluate(() => {
+    const probe = (window as unknown as { __vcmeProbe: { connections: RTCPeerConnection[] } }).__vcmeProbe;
+    return probe.connections
+      .filter((pc) => pc.connectionState !== "closed")
+      .map((pc) => ({
+        signaling: pc.signalingState,
+        connection: pc.connectionState,
+        ufrag: /a=ice-ufrag:(\S+)/.exec(pc.localDescription?.sdp ?? "")?.[1] ?? null,
+      }));
+  });
+}
+
+/** Starts an ICE restart on every open peer connection of the page (as a failed network path would). */
+export async function restartIce(p: Person): Promise<void> {
+  await p.page.evaluate(() => {
+    const probe = (window as unknown as { __vcmeProbe: { connections: RTCPeerConnection[] } }).__vcmeProbe;
+    for (const pc of probe.connections) if (pc.connectionState !== "closed") pc.restartIce();
   });
 }
 

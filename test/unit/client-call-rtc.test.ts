@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { backoffDelay } from "../../client/src/rtc/backoff";
 import { type BatchTimers, createBatcher } from "../../client/src/rtc/batcher";
-import { decideOnOffer, isPolite } from "../../client/src/rtc/negotiation";
+import { decideOnOffer, isPolite, restartDelay } from "../../client/src/rtc/negotiation";
 import { levelOf, readSample, sparklinePoints, summarize } from "../../client/src/rtc/stats";
 
 describe("reconnect backoff", () => {
@@ -142,6 +142,26 @@ describe("perfect negotiation", () => {
     } as const;
     expect(decideOnOffer({ ...waiting, polite: false })).toBe("ignore");
     expect(decideOnOffer({ ...waiting, settingRemoteAnswer: true, polite: false })).toBe("accept");
+  });
+});
+
+describe("ICE restart timing", () => {
+  it("the impolite side restarts a failed connection at once, the polite side only later as a fallback", () => {
+    expect(restartDelay("failed", false)).toBe(0);
+    expect(restartDelay("failed", true)).toBeGreaterThan(0);
+  });
+
+  it("a disconnected connection gets a few seconds to recover by itself first", () => {
+    const impolite = restartDelay("disconnected", false) ?? 0;
+    expect(impolite).toBeGreaterThanOrEqual(3_000);
+    expect(restartDelay("disconnected", true)).toBeGreaterThan(impolite);
+  });
+
+  it("healthy or closed connections are left alone", () => {
+    for (const state of ["new", "connecting", "connected", "closed"] as const) {
+      expect(restartDelay(state, false)).toBeNull();
+      expect(restartDelay(state, true)).toBeNull();
+    }
   });
 });
 

@@ -5,7 +5,7 @@
 import { signal } from "@preact/signals";
 import { type Batcher, createBatcher } from "./batcher";
 import type { ClientFrame } from "./frames";
-import { decideOnOffer, isPolite, shouldReportCandidateError } from "./negotiation";
+import { decideOnOffer, isPolite, restartDelay, shouldReportCandidateError } from "./negotiation";
 import { type Quality, readSample, type StatsSample, summarize } from "./stats";
 
 /** The three slots every connection carries, in m-line order. */
@@ -40,8 +40,6 @@ export interface PeerLinkOptions {
 
 /** Candidates gathered within this window travel in one `ice_candidate` frame. */
 const CANDIDATE_BATCH_MS = 25;
-/** A connection `disconnected` this long gets an ICE restart (a `failed` one at once). */
-const DISCONNECTED_RESTART_MS = 4_000;
 /** An offer without an answer is sent again (the other side's socket may have been reconnecting). */
 const OFFER_RESEND_MS = 6_000;
 const OFFER_RESENDS = 5;
@@ -67,7 +65,7 @@ export class PeerLink {
   private closed = false;
   private pendingCandidates: CandidateInit[] = [];
   private readonly outgoing: Batcher<CandidateInit>;
-  private disconnectedTimer: ReturnType<typeof setTimeout> | null = null;
+  private restartTimer: ReturnType<typeof setTimeout> | null = null;
   private resendTimer: ReturnType<typeof setTimeout> | null = null;
   private resends = 0;
   private lastSample: StatsSample | null = null;
@@ -170,7 +168,7 @@ export class PeerLink {
     this.closed = true;
     this.outgoing.cancel();
     this.stopResend();
-    if (this.disconnectedTimer !== null) clearTimeout(this.disconnectedTimer);
+    if (this.restartTimer !== null) clearTimeout(this.restartTimer);
     this.pc.onicecandidate = null;
     this.pc.ontrack = null;
     this.pc.onnegotiationneeded = null;
@@ -269,22 +267,18 @@ export class PeerLink {
   private onConnectionState(): void {
     const state = this.pc.connectionState;
     this.connection.value = state;
-    if (this.disconnectedTimer !== null) clearTimeout(this.disconnectedTimer);
-    this.disconnectedTimer = null;
-    if (state === "connected") {
-      this.problem.value = null;
-    } else if (state === "failed") {
-      this.problem.value = "Connection lost — trying again…";
-      this.restart();
-    } else if (state === "disconnected") {
-      this.disconnectedTimer = setTimeout(() => this.restart(), DISCONNECTED_RESTART_MS);
-    }
+    if (this.restartTimer !== null) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+    if (state === "connected") this.problem.value = null;
+    else if (state === "failed") this.problem.value = "Connection lost — trying again…";
+    const delay = restartDelay(state, this.polite);
+    if (delay !== null) this.restartTimer = setTimeout(() => this.restart(), delay);
   }
 
   private restart(): void {
     if (this.closed) return;
     this.outgoing.flush();
-    // restartIce() fires negotiationneeded; perfect negotiation settles it if both sides restart at once.
+    // restartIce() fires negotiationneeded; perfect negotiation settles it should both sides restart.
     this.pc.restartIce();
   }
 }

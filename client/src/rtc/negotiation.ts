@@ -48,3 +48,24 @@ export function decideOnOffer(context: OfferContext): "accept" | "ignore" {
 export function shouldReportCandidateError(ignoredOffer: boolean): boolean {
   return !ignoredOffer;
 }
+
+/** Connection states as strings, so this file needs no DOM types. */
+export type ConnectionState = "new" | "connecting" | "connected" | "disconnected" | "failed" | "closed";
+
+/** How much longer the polite side waits before it restarts ICE itself. */
+export const POLITE_RESTART_EXTRA_MS = 8_000;
+/** A connection `disconnected` this long (impolite side) gets an ICE restart; `failed` gets one at once. */
+export const DISCONNECTED_RESTART_MS = 4_000;
+
+/**
+ * When to restart ICE after the connection reached `state` (ms from now), or null for never. Only the
+ * impolite side restarts at once: when both restart together their offers cross, and although perfect
+ * negotiation settles that, Chromium was seen to freeze the picture after the polite side's rollback
+ * (frames decoded, none shown, no key frame). The polite side restarts only if the other one did not.
+ */
+export function restartDelay(state: ConnectionState, polite: boolean): number | null {
+  const extra = polite ? POLITE_RESTART_EXTRA_MS : 0;
+  if (state === "failed") return extra;
+  if (state === "disconnected") return DISCONNECTED_RESTART_MS + extra;
+  return null;
+}
