@@ -50,6 +50,17 @@ describe("a call in real browsers", () => {
     await expectMediaFlowing(host, "Gus");
     await expectMediaFlowing(guest, "Hana");
 
+    // The connection-quality indicator opens details measured from getStats.
+    await tile(host, "Gus")
+      .getByRole("button", { name: /Connection quality with Gus/ })
+      .click();
+    await expect
+      .poll(() => tile(host, "Gus").locator(".quality-popover").textContent(), { timeout: 10_000 })
+      .toMatch(/\d+ kbit\/s/);
+    await tile(host, "Gus")
+      .getByRole("button", { name: /Connection quality with Gus/ })
+      .press("Escape");
+
     // Mute and camera off show on the other side.
     await guest.page.getByRole("button", { name: "Microphone" }).click();
     await expect
