@@ -50,6 +50,11 @@ describe("a call in real browsers", () => {
     await expectMediaFlowing(host, "Gus");
     await expectMediaFlowing(guest, "Hana");
 
+    // The fake microphone beeps: the speaking ring lights up around the speaker's tile on the other side.
+    await expect
+      .poll(() => tile(host, "Gus").getAttribute("class"), { timeout: 10_000, interval: 100 })
+      .toContain("speaking");
+
     // The connection-quality indicator opens details measured from getStats.
     await tile(host, "Gus")
       .getByRole("button", { name: /Connection quality with Gus/ })
