@@ -164,7 +164,7 @@ describe("every REST endpoint under hostile input answers with a clear client er
         ),
         fc.boolean(),
         async (value, [method, path], asBearer) => {
-          const headers = path.startsWith("/api/auth")
+          const headers: Record<string, string> = path.startsWith("/api/auth")
             ? { Cookie: `vcme_refresh=${value}` }
             : { Authorization: asBearer ? `Bearer ${value}` : value };
           await expectHandled("credentials", method, path, null, headers);
