@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { errorBodySchema } from "../../src/protocol/errors";
 import type { Call } from "../../src/protocol/rest";
 import { call, createCall, send, signUp, type TestUser, warmUp } from "./support/api-helpers";
-import { anyJson, hostileBody, hostileValue, scaled, Tally, type WireBody } from "./support/fuzz-inputs";
+import { anyJson, hostileBody, hostileValue, Tally, type WireBody } from "./support/fuzz-inputs";
+import { scaled } from "./support/fuzz-soak";
 
 // Hundreds of real requests through workerd into PostgreSQL on a shared 2-core machine.
 vi.setConfig({ testTimeout: 240_000 });

@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { MAX_FRAME_BYTES, type ServerFrame } from "../../src/protocol/room";
 import { badFrame, type WireFrame } from "./support/fuzz-frames";
-import { scaled, Tally } from "./support/fuzz-inputs";
+import { Tally } from "./support/fuzz-inputs";
+import { scaled } from "./support/fuzz-soak";
 import { claimsFor, newCall, RoomClient, type TestCall } from "./support/room-client";
 
 // Thousands of real frames through workerd on a shared, sometimes heavily loaded machine.

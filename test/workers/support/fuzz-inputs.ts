@@ -1,15 +1,4 @@
-import { env } from "cloudflare:workers";
 import fc from "fast-check";
-
-/** True when the resilience suites run under `npm run test:soak` (bigger counts, longer runs). */
-export function soak(): boolean {
-  return env.VCME_SOAK === "1" || env.VCME_SOAK === "true";
-}
-
-/** `ci` normally, `long` under `npm run test:soak`. */
-export function scaled(ci: number, long: number, soaking = soak()): number {
-  return soaking ? long : ci;
-}
 
 /** JSON nested `depth` levels deep, as text (arrays, or objects under key "a"). */
 export function nestedJson(depth: number, kind: "array" | "object" = "array"): string {
