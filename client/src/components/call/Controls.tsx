@@ -29,19 +29,19 @@ export function Controls(props: ControlsProps) {
   const [reacting, setReacting] = useState(false);
   return (
     <div class="controls" role="toolbar" aria-label="Call controls">
-      <Toggle label="Microphone" pressed={props.audio} shortcut="M" onClick={props.onMicrophone}>
+      <Toggle label="Microphone" warnWhenOff pressed={props.audio} shortcut="M" onClick={props.onMicrophone}>
         <MicIcon off={!props.audio} />
       </Toggle>
-      <Toggle label="Camera" pressed={props.video} shortcut="V" onClick={props.onCamera}>
+      <Toggle label="Camera" warnWhenOff pressed={props.video} shortcut="V" onClick={props.onCamera}>
         <CameraIcon off={!props.video} />
       </Toggle>
       {props.canShare && (
         <Toggle label="Share screen" pressed={props.screen} onClick={props.onScreen}>
-          <span aria-hidden="true">🖥</span>
+          <Icon d="M3 5h18v11H3zM8 20h8M12 16v4" />
         </Toggle>
       )}
       <Toggle label="Raise hand" pressed={props.hand} shortcut="H" onClick={props.onHand}>
-        <span aria-hidden="true">✋</span>
+        <Icon d="M7 11V6a1.5 1.5 0 0 1 3 0v4M10 10V4.5a1.5 1.5 0 0 1 3 0V10M13 10V5.5a1.5 1.5 0 0 1 3 0V11M16 11V8.5a1.5 1.5 0 0 1 3 0V14a7 7 0 0 1-7 7h-1a6 6 0 0 1-5-2.7L3.5 14a1.6 1.6 0 0 1 2.7-1.7L7 13.5" />
       </Toggle>
       <div class="reaction-picker">
         <button
@@ -51,7 +51,7 @@ export function Controls(props: ControlsProps) {
           aria-label="Reactions"
           onClick={() => setReacting(!reacting)}
         >
-          <span aria-hidden="true">😊</span>
+          <Icon d="M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM8.5 14.5a4.5 4.5 0 0 0 7 0M9 9.5h.01M15 9.5h.01" />
           <span class="control-label">React</span>
         </button>
         {reacting && (
@@ -82,7 +82,7 @@ export function Controls(props: ControlsProps) {
         countLabel="unread"
         onClick={() => props.onPanel("chat")}
       >
-        <span aria-hidden="true">💬</span>
+        <Icon d="M4 5h16v11H9l-5 4z" />
       </PanelButton>
       <PanelButton
         label="Participants"
@@ -92,7 +92,7 @@ export function Controls(props: ControlsProps) {
         countLabel="waiting to join"
         onClick={() => props.onPanel("people")}
       >
-        <span aria-hidden="true">👥</span>
+        <Icon d="M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM2.5 20a6.5 6.5 0 0 1 13 0M16 4.3a3.5 3.5 0 0 1 0 6.4M18 14a6.5 6.5 0 0 1 3.5 6" />
       </PanelButton>
       <PanelButton
         label="Devices"
@@ -101,10 +101,10 @@ export function Controls(props: ControlsProps) {
         countLabel=""
         onClick={() => props.onPanel("devices")}
       >
-        <span aria-hidden="true">⚙</span>
+        <Icon d="M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM12 2v3M12 19v3M4.9 4.9l2.1 2.1M17 17l2.1 2.1M2 12h3M19 12h3M4.9 19.1 7 17M17 7l2.1-2.1" />
       </PanelButton>
       <button type="button" class="control leave" onClick={props.onLeave}>
-        <span aria-hidden="true">📞</span>
+        <Icon d="M22 16.9v3a2 2 0 0 1-2.2 2 19.8 19.8 0 0 1-8.6-3.1 19.5 19.5 0 0 1-6-6A19.8 19.8 0 0 1 2.1 4.2 2 2 0 0 1 4.1 2h3a2 2 0 0 1 2 1.7c.1 1 .4 1.9.7 2.8a2 2 0 0 1-.5 2.1L8 9.9a16 16 0 0 0 6 6l1.3-1.3a2 2 0 0 1 2.1-.4c.9.3 1.8.6 2.8.7a2 2 0 0 1 1.7 2z" />
         <span class="control-label">Leave</span>
       </button>
       {props.isHost && (
@@ -116,9 +116,30 @@ export function Controls(props: ControlsProps) {
   );
 }
 
+/** A 24×24 line icon. */
+function Icon({ d }: { d: string }) {
+  return (
+    <svg
+      viewBox="0 0 24 24"
+      width="18"
+      height="18"
+      aria-hidden="true"
+      fill="none"
+      stroke="currentColor"
+      stroke-width="2"
+      stroke-linecap="round"
+      stroke-linejoin="round"
+    >
+      <path d={d} />
+    </svg>
+  );
+}
+
 function Toggle(props: {
   label: string;
   pressed: boolean;
+  /** Off is a warning (microphone, camera), not just the resting state (screen, hand). */
+  warnWhenOff?: boolean;
   shortcut?: string;
   onClick(): void;
   children: ComponentChildren;
@@ -126,7 +147,7 @@ function Toggle(props: {
   return (
     <button
       type="button"
-      class={`control${props.pressed ? "" : " off"}`}
+      class={`control${!props.pressed && props.warnWhenOff ? " off" : ""}`}
       aria-label={props.label}
       aria-pressed={props.pressed}
       aria-keyshortcuts={props.shortcut}
