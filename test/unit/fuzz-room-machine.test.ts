@@ -5,7 +5,9 @@ import { badFrame, type WireFrame } from "../workers/support/fuzz-frames";
 import { Tally } from "../workers/support/fuzz-inputs";
 import { RoomHarness } from "./support/room-harness";
 
-const SOAK = process.env.VCME_SOAK === "1" || process.env.VCME_SOAK === "true";
+// Vitest exposes the process environment here (`npm run test:soak` sets VCME_SOAK=1).
+const { env } = import.meta as ImportMeta & { env: Record<string, string | undefined> };
+const SOAK = env.VCME_SOAK === "1" || env.VCME_SOAK === "true";
 const FRAMES_PER_ROLE = SOAK ? 50_000 : 4_000;
 const REFUSAL_CODES = ["invalid_message", "unknown_event", "payload_too_large"];
 
