@@ -2,6 +2,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   admit,
+  cameraBitrates,
   createCall,
   expectMediaFlowing,
   guestKnocks,
@@ -148,6 +149,8 @@ describe("a call in real browsers", () => {
     ] as const) {
       for (const name of others) await expectMediaFlowing(viewer, name);
       expect(await viewer.page.locator("video").count()).toBe(3);
+      // With two others, each connection's camera is capped so the uplink carries both.
+      await expect.poll(() => cameraBitrates(viewer)).toEqual([900_000, 900_000]);
     }
   });
 });

@@ -215,6 +215,16 @@ export async function connections(p: Person): Promise<ConnectionProbe[]> {
   });
 }
 
+/** The bitrate cap of the camera sender on each of the page's open peer connections. */
+export async function cameraBitrates(p: Person): Promise<(number | null)[]> {
+  return p.page.evaluate(() => {
+    const probe = (window as unknown as { __vcmeProbe: { connections: RTCPeerConnection[] } }).__vcmeProbe;
+    return probe.connections
+      .filter((pc) => pc.connectionState !== "closed")
+      .map((pc) => pc.getTransceivers()[1]?.sender.getParameters().encodings?.[0]?.maxBitrate ?? null);
+  });
+}
+
 /** Starts an ICE restart on every open peer connection of the page (as a failed network path would). */
 export async function restartIce(p: Person): Promise<void> {
   await p.page.evaluate(() => {

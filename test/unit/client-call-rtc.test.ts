@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { backoffDelay } from "../../client/src/rtc/backoff";
 import { type BatchTimers, createBatcher } from "../../client/src/rtc/batcher";
+import { videoLimitFor } from "../../client/src/rtc/bitrate";
 import { decideOnOffer, isPolite, restartDelay } from "../../client/src/rtc/negotiation";
 import { levelOf, readSample, sparklinePoints, summarize } from "../../client/src/rtc/stats";
 
@@ -162,6 +163,23 @@ describe("ICE restart timing", () => {
       expect(restartDelay(state, false)).toBeNull();
       expect(restartDelay(state, true)).toBeNull();
     }
+  });
+});
+
+describe("camera limits in a growing mesh", () => {
+  it("sends 720p at full rate to one person and less per connection as people join", () => {
+    expect(videoLimitFor(1)).toEqual({ maxBitrate: 1_500_000, scaleResolutionDownBy: 1 });
+    let previous = videoLimitFor(1);
+    for (let peers = 2; peers <= 11; peers += 1) {
+      const limit = videoLimitFor(peers);
+      expect(limit.maxBitrate).toBeLessThanOrEqual(previous.maxBitrate);
+      expect(limit.scaleResolutionDownBy).toBeGreaterThanOrEqual(previous.scaleResolutionDownBy);
+      previous = limit;
+    }
+  });
+
+  it("keeps the whole upload of a 12-person call under 3 Mbit/s", () => {
+    expect(videoLimitFor(11).maxBitrate * 11).toBeLessThanOrEqual(3_000_000);
   });
 });
 

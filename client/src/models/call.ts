@@ -1,6 +1,7 @@
 // The call model: one signaling socket, one PeerLink per remote person, the person's own media, and the
 // pure reducer of call-state.ts — grouped as signals and actions that views only read and call.
 import { computed, signal } from "@preact/signals";
+import { videoLimitFor } from "../rtc/bitrate";
 import { CLOSE_CODES, type ClientFrame, type ServerFrame } from "../rtc/frames";
 import { FALLBACK_ICE_SERVERS, IceServerSource, type IceServersAnswer } from "../rtc/ice";
 import { LocalMedia } from "../rtc/LocalMedia";
@@ -126,6 +127,7 @@ export function createCallModel(deps: CallModelDeps) {
     const next = new Map(peers.peek());
     next.set(remoteId, created);
     peers.value = next;
+    limitVideo();
     return created;
   }
 
@@ -137,6 +139,13 @@ export function createCallModel(deps: CallModelDeps) {
     const next = new Map(peers.peek());
     next.delete(remoteId);
     peers.value = next;
+    limitVideo();
+  }
+
+  /** Every connection's camera cap follows the size of the mesh. */
+  function limitVideo(): void {
+    const limit = videoLimitFor(peers.peek().size);
+    for (const peer of peers.peek().values()) void peer.limitVideo(limit);
   }
 
   function later(run: () => void, ms: number): void {

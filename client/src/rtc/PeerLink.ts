@@ -4,6 +4,7 @@
 // side). Later renegotiations (ICE restart) follow the perfect negotiation pattern.
 import { signal } from "@preact/signals";
 import { type Batcher, createBatcher } from "./batcher";
+import type { VideoLimit } from "./bitrate";
 import type { ClientFrame } from "./frames";
 import { decideOnOffer, isPolite, restartDelay, shouldReportCandidateError } from "./negotiation";
 import { type Quality, readSample, type StatsSample, summarize } from "./stats";
@@ -69,6 +70,7 @@ export class PeerLink {
   private resendTimer: ReturnType<typeof setTimeout> | null = null;
   private resends = 0;
   private lastSample: StatsSample | null = null;
+  private videoLimit: VideoLimit | null = null;
 
   constructor(private readonly options: PeerLinkOptions) {
     this.polite = isPolite(options.selfId, options.remoteId);
@@ -146,6 +148,12 @@ export class PeerLink {
     if (!this.attached || this.closed) return;
     const transceiver = this.pc.getTransceivers()[SLOTS.indexOf(slot)];
     if (transceiver) await transceiver.sender.replaceTrack(track).catch(() => undefined);
+  }
+
+  /** Caps the camera video sent on this connection (applied once negotiated, and again on reconnect). */
+  async limitVideo(limit: VideoLimit): Promise<void> {
+    this.videoLimit = limit;
+    await this.applyVideoLimit();
   }
 
   /** New TURN credentials: used by the next ICE gathering (restart). */
@@ -264,13 +272,35 @@ export class PeerLink {
     this.tracksVersion.value += 1;
   }
 
+  private async applyVideoLimit(): Promise<void> {
+    const sender = this.pc.getTransceivers()[SLOTS.indexOf("camera")]?.sender;
+    const limit = this.videoLimit;
+    if (!sender || !limit || this.closed) return;
+    const parameters = sender.getParameters();
+    const encoding = parameters.encodings?.[0];
+    // Before negotiation there are no encodings yet; the limit is applied when the connection is up.
+    if (!encoding) return;
+    if (
+      encoding.maxBitrate === limit.maxBitrate &&
+      encoding.scaleResolutionDownBy === limit.scaleResolutionDownBy
+    )
+      return;
+    encoding.maxBitrate = limit.maxBitrate;
+    encoding.scaleResolutionDownBy = limit.scaleResolutionDownBy;
+    await sender
+      .setParameters(parameters)
+      .catch((error: unknown) => console.warn("vcme: video limit", error));
+  }
+
   private onConnectionState(): void {
     const state = this.pc.connectionState;
     this.connection.value = state;
     if (this.restartTimer !== null) clearTimeout(this.restartTimer);
     this.restartTimer = null;
-    if (state === "connected") this.problem.value = null;
-    else if (state === "failed") this.problem.value = "Connection lost — trying again…";
+    if (state === "connected") {
+      this.problem.value = null;
+      void this.applyVideoLimit();
+    } else if (state === "failed") this.problem.value = "Connection lost — trying again…";
     const delay = restartDelay(state, this.polite);
     if (delay !== null) this.restartTimer = setTimeout(() => this.restart(), delay);
   }
