@@ -1,34 +1,41 @@
 // ICE servers (STUN + short-lived TURN credentials) from the Worker, refreshed a minute before they
 // expire so an ICE restart late in a long call still has valid TURN credentials.
 
+/** Structurally an RTCIceServer, spelled out so this file needs no DOM types. */
+export interface IceServer {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
+
 export interface IceServersAnswer {
-  ice_servers: RTCIceServer[];
+  ice_servers: IceServer[];
   expires_at: string;
 }
 
 /** Used when the Worker cannot be asked: direct connections and STUN still work on most networks. */
-export const FALLBACK_ICE_SERVERS: RTCIceServer[] = [{ urls: "stun:stun.cloudflare.com:3478" }];
+export const FALLBACK_ICE_SERVERS: IceServer[] = [{ urls: "stun:stun.cloudflare.com:3478" }];
 
 const REFRESH_BEFORE_MS = 60_000;
 const MIN_REFRESH_MS = 15_000;
 const RETRY_MS = 30_000;
 
 export class IceServerSource {
-  private current: RTCIceServer[] = FALLBACK_ICE_SERVERS;
+  private current: IceServer[] = FALLBACK_ICE_SERVERS;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
 
   constructor(
     private readonly fetchServers: () => Promise<IceServersAnswer>,
-    private readonly onRefresh: (servers: RTCIceServer[]) => void,
+    private readonly onRefresh: (servers: IceServer[]) => void,
   ) {}
 
-  get servers(): RTCIceServer[] {
+  get servers(): IceServer[] {
     return this.current;
   }
 
   /** Loads the servers once; keeps the fallback if the Worker does not answer. */
-  async load(): Promise<RTCIceServer[]> {
+  async load(): Promise<IceServer[]> {
     try {
       const answer = await this.fetchServers();
       if (answer.ice_servers.length > 0) this.current = answer.ice_servers;
