@@ -8,6 +8,7 @@ import { securityHeaders } from "./middleware/security-headers";
 import { auth } from "./routes/auth";
 import { callLogs } from "./routes/call-logs";
 import { calls } from "./routes/calls";
+import { embed } from "./routes/embed";
 import { health } from "./routes/health";
 import { iceServers } from "./routes/ice-servers";
 import { me } from "./routes/me";
@@ -29,5 +30,6 @@ export function createApp() {
   app.route("/api/calls", calls);
   app.route("/api/ice-servers", iceServers);
   app.route("/api/call-logs", callLogs);
+  app.route("/", embed);
   return app;
 }
