@@ -16,6 +16,7 @@ import { CallUnavailable } from "../components/join/CallUnavailable";
 import { JoinPanel } from "../components/join/JoinPanel";
 import type { JoinChoice } from "../components/join/types";
 import { Loading } from "../components/Loading";
+import { useEmbedBridge } from "../embed/use-embed-bridge";
 import { type CallModel, createCallModel, FatalConnectError } from "../models/call";
 import type { CallPhase } from "../models/call-state";
 import type { IceServersAnswer } from "../rtc/ice";
@@ -28,6 +29,7 @@ export function Call({ link }: { link: string }) {
   const failure = useSignal<unknown>(null);
   const isHost = useSignal(false);
   const model = useSignal<CallModel | null>(null);
+  useEmbedBridge(embedded, link, model);
   const busy = useSignal(false);
   const joinError = useSignal<string | undefined>(undefined);
   const signedIn = session.status.value === "signed_in";
