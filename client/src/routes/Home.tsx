@@ -10,6 +10,10 @@ import { Spinner } from "../components/Spinner";
 import { toast } from "../components/toast-store";
 import { CallsModel } from "../models/calls";
 
+type EmbedDialogComponent = typeof import("../components/embed/EmbedDialog").EmbedDialog;
+/** The Embed dialog is its own chunk, fetched the first time someone opens it. */
+const loadEmbedDialog = () => import("../components/embed/EmbedDialog").then((m) => m.EmbedDialog);
+
 /** Home: start a call, join one by its link, and (signed in) the calls I host. */
 export function Home() {
   const status = session.status.value;
@@ -194,6 +198,19 @@ function CallItem({ call, rename, remove, setGuests }: CallItemProps) {
   const mode = useSignal<"view" | "rename" | "delete">("view");
   const busy = useSignal(false);
   const error = useSignal<string | null>(null);
+  const EmbedDialog = useSignal<EmbedDialogComponent | null>(null);
+  const embedOpen = useSignal(false);
+  // The list keeps the call as loaded; the allowed sites saved since then live here.
+  const embedOrigins = useSignal<string[] | null>(null);
+
+  async function openEmbed() {
+    try {
+      EmbedDialog.value ??= await loadEmbedDialog();
+      embedOpen.value = true;
+    } catch (cause) {
+      error.value = describeError(cause);
+    }
+  }
 
   async function run(task: () => Promise<unknown>, done: string) {
     busy.value = true;
@@ -255,6 +272,15 @@ function CallItem({ call, rename, remove, setGuests }: CallItemProps) {
             }
           >
             Guests
+          </button>
+          <button
+            type="button"
+            class="btn secondary small"
+            aria-label={`Embed ${call.title}`}
+            aria-haspopup="dialog"
+            onClick={() => void openEmbed()}
+          >
+            Embed
           </button>
           <button
             type="button"
@@ -324,6 +350,17 @@ function CallItem({ call, rename, remove, setGuests }: CallItemProps) {
             Keep it
           </button>
         </div>
+      )}
+      {embedOpen.value && EmbedDialog.value && (
+        <EmbedDialog.value
+          call={{ ...call, embed_origins: embedOrigins.value ?? call.embed_origins }}
+          onSaved={(saved) => {
+            embedOrigins.value = saved.embed_origins;
+          }}
+          onClose={() => {
+            embedOpen.value = false;
+          }}
+        />
       )}
       {error.value && (
         <div style={{ flexBasis: "100%" }}>
