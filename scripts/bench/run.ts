@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { startDevStack } from "../dev.ts";
 import { freePort } from "../local-db.ts";
+import { browserBenchmarks } from "./browser.ts";
 import { roundTrips, throughput } from "./relay-benches.ts";
 import { floorPeer, peerjsPeer, type RelayPeer } from "./relay-clients.ts";
 import { chatFanOut, manyRooms } from "./room-benches.ts";
@@ -143,9 +144,7 @@ async function restCpu(worker: DirectWorker) {
   const created = (await (await api("/api/calls", json({ title: "Ticket bench" }, token))).json()) as {
     call?: { link: string };
   };
-  const ticket = await measure(() =>
-    api(`/api/calls/${created.call?.link}/ticket`, json({}, token)),
-  );
+  const ticket = await measure(() => api(`/api/calls/${created.call?.link}/ticket`, json({}, token)));
   row(
     "server CPU per request (workerd process)",
     "baseline: unknown /api path",
@@ -331,6 +330,9 @@ async function main() {
     }
 
     if (wanted("rest")) await restCpu(worker);
+
+    // Its own process, Postgres and dev stack, in a private network namespace (see browser.ts).
+    if (wanted("browser")) await browserBenchmarks({ row, note: (text) => notes.push(text) });
   } finally {
     for (const cleanup of cleanups.reverse()) {
       try {

@@ -1,0 +1,50 @@
+// The `browser` section of `npm run bench`: runs browser-run.ts in its own process, inside a private
+// network namespace whose only interface is loopback where the machine allows it (as `npm run test:e2e`
+// does), so Chromium, WebRTC media and the servers stay on loopback and tc netem may delay it.
+import { spawn, spawnSync } from "node:child_process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+export interface BrowserReport {
+  row(what: string, system: string, result: string, target?: string): void;
+  note(text: string): void;
+}
+
+function canIsolate(): boolean {
+  if (process.env.VCME_E2E_NETNS === "0" || process.env.VCME_IN_NETNS === "1") return false;
+  return spawnSync("unshare", ["-n", "true"], { stdio: "ignore" }).status === 0;
+}
+
+const quote = (part: string) => `'${part.replaceAll("'", "'\\''")}'`;
+
+/** Runs the browser benchmarks and hands their rows and notes to `report`. */
+export async function browserBenchmarks(report: BrowserReport): Promise<void> {
+  const command = ["node_modules/.bin/tsx", "scripts/bench/browser-run.ts"];
+  const isolate = canIsolate();
+  const child = isolate
+    ? spawn("unshare", ["-n", "sh", "-c", `ip link set lo up && exec ${command.map(quote).join(" ")}`], {
+        cwd: root,
+        env: { ...process.env, VCME_IN_NETNS: "1" },
+        stdio: ["ignore", "pipe", "inherit"],
+      })
+    : spawn(command[0] ?? "", command.slice(1), { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+  if (!isolate)
+    report.note(
+      "Browser: no private network namespace here (needs `unshare -n`), so it ran on the machine's loopback.",
+    );
+  const lines = createInterface({ input: child.stdout });
+  lines.on("line", (line) => {
+    if (!line.startsWith("@@bench ")) {
+      console.error(line);
+      return;
+    }
+    const message = JSON.parse(line.slice(8)) as { row?: [string, string, string, string?]; note?: string };
+    if (message.row) report.row(...message.row);
+    if (message.note) report.note(message.note);
+  });
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  if (code !== 0)
+    report.note(`Browser: the browser benchmarks stopped early (exit ${code}); see the run's output.`);
+}
