@@ -11,6 +11,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "vite";
 import { type DbBridge, isLoopbackHost, startDbBridge } from "./db-bridge.ts";
+import { serveEmbedExample } from "./embed-example-server.ts";
 import { type LocalPostgres, startPglite } from "./local-db.ts";
 import { runMigrations } from "./migrate.ts";
 
@@ -181,7 +182,15 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     console.error(`npm run dev failed: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   });
+  // A second origin with docs/embed-example.html, for trying embedding (docs/embedding.md).
+  const example = await serveEmbedExample(Number(process.env.EMBED_EXAMPLE_PORT ?? 8788), stack.url).catch(
+    (error: unknown) => {
+      console.warn(`embed example not started: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    },
+  );
   console.log(`\n  VCME is running at ${stack.url}\n  (Ctrl-C stops everything)\n`);
+  if (example) console.log(`  Embedding example (another origin): ${example.url}/?link=<call link>\n`);
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;

@@ -3,6 +3,7 @@
 import { createServer, type Server } from "node:http";
 import type { Browser, Frame, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { serveEmbedExample } from "../../scripts/embed-example-server.ts";
 import { freePort } from "../../scripts/local-db.ts";
 import { createCall, expectMediaFlowing, hostJoins, type Person, person, signUp, tile } from "./call-support";
 import { baseUrl, launchBrowser } from "./support/browser";
@@ -208,6 +209,31 @@ describe("a call embedded in another site", () => {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     await frame.getByRole("button", { name: "Microphone", pressed: true }).waitFor();
     await frame.getByRole("button", { name: "Leave" }).waitFor();
+  });
+
+  it("works from the documented example page, driven only by its buttons", async () => {
+    const example = await serveEmbedExample(await freePort(), baseUrl());
+    sites.push({ origin: example.url, show: () => undefined, close: example.close });
+    const { host, path, link } = await hostWithEmbeddableCall("Example desk", [example.url]);
+    await hostJoins(host, path);
+    const guest = await person(browser, "Ella");
+    people.push(guest);
+    await guest.page.goto(`${example.url}/?${new URLSearchParams({ link, name: "Ella" })}`);
+    const log = guest.page.getByRole("list", { name: "Events" });
+    await log.getByText(/^ready /).waitFor({ timeout: 15_000 });
+    const frame = await embeddedFrame(guest.page);
+    await expect.poll(() => frame.getByLabel("Your name").inputValue(), { timeout: 15_000 }).toBe("Ella");
+    await frame.getByRole("button", { name: "Ask to join" }).click();
+    await log.getByText(/^waiting /).waitFor({ timeout: 15_000 });
+    await host.page.getByRole("button", { name: "Admit" }).click();
+    await log.getByText(/^joined /).waitFor({ timeout: 20_000 });
+    await log.getByText(/^participant-joined .*Hiroko/).waitFor();
+    await guest.page.getByRole("button", { name: "Toggle camera" }).click();
+    await frame.getByRole("button", { name: "Camera", pressed: false }).waitFor({ timeout: 10_000 });
+    await guest.page.getByRole("button", { name: "Leave call" }).click();
+    await log.getByText(/^left /).waitFor({ timeout: 10_000 });
+    await guest.page.getByRole("button", { name: "Remove the frame" }).click();
+    await expect.poll(() => guest.page.locator("iframe").count()).toBe(0);
   });
 
   it("is refused by the browser on a site the call does not list", async () => {
