@@ -58,6 +58,8 @@ interface Condition {
 async function vcmeStart(browser: Browser, c: Condition, apiUrl: string, hostAccount: HostAccount) {
   const bothSides: number[] = [];
   const firstSide: number[] = [];
+  /** The last run's requests and frames from Admit to both first frames, for reading where time goes. */
+  let steps: string[] = [];
   for (let i = 0; i < runs; i++) {
     const link = await createCall(apiUrl, hostAccount, `Bench start ${i}`);
     const host = await newPerson(browser, c.baseUrl, apiUrl, hostAccount);
@@ -74,12 +76,33 @@ async function vcmeStart(browser: Browser, c: Condition, apiUrl: string, hostAcc
       if (admittedAt === undefined || hostFrame === undefined || guestFrame === undefined) continue;
       bothSides.push(Math.max(hostFrame, guestFrame) - admittedAt);
       firstSide.push(Math.min(hostFrame, guestFrame) - admittedAt);
+      const toMonotonic = host.trace.epochToMonotonic;
+      if (toMonotonic !== null) {
+        const origin = admittedAt + toMonotonic;
+        const until = Math.max(hostFrame, guestFrame) + toMonotonic;
+        const during = (who: string, events: TraceEvent[]) =>
+          events.filter((e) => e.start >= origin && e.start <= until).map((e) => ({ who, e }));
+        steps = [...during("host", host.trace.events), ...during("guest", guest.trace.events)]
+          .sort((a, b) => a.e.start - b.e.start)
+          .map(({ who, e }) => `${who} ${describe(e, origin)}`);
+        steps.push(
+          `${fmt(hostFrame - admittedAt, 0)} ms host's first frame`,
+          `${fmt(guestFrame - admittedAt, 0)} ms guest's first frame`,
+        );
+      }
     } finally {
       await leave(guest);
       await leave(host);
     }
   }
-  return { both: summarize(bothSides), first: summarize(firstSide) };
+  return { both: summarize(bothSides), first: summarize(firstSide), steps };
+}
+
+/** One trace event as "offset → label (duration)", the offset in ms from `origin`. */
+function describe(e: TraceEvent, origin: number, offset = e.start - origin): string {
+  const took = Number.isFinite(e.end) && e.end > e.start ? ` (${fmt(e.end - e.start, 0)} ms)` : "";
+  const arrow = e.kind === "sent" ? "→ " : e.kind === "received" ? "← " : "";
+  return `${fmt(offset, 0)} ms ${arrow}${e.label}${took}`;
 }
 
 /** The WebRTC floor: two pages, one peer connection each, signaling relayed straight between them. */
@@ -174,11 +197,7 @@ async function openToIn(
     const clicked = click + epochToMonotonic;
     const after = (e: TraceEvent) => e.start >= loadedAt && e.start <= inAt;
     const shift = (t: number) => (t > ready ? t - (clicked - ready) : t) - loadedAt;
-    const steps = events.filter(after).map((e) => {
-      const took = Number.isFinite(e.end) && e.end > e.start ? ` (${fmt(e.end - e.start, 0)} ms)` : "";
-      const arrow = e.kind === "sent" ? "→ " : e.kind === "received" ? "← " : "";
-      return `${fmt(shift(e.start), 0)} ms ${arrow}${e.label}${took}`;
-    });
+    const steps = events.filter(after).map((e) => describe(e, loadedAt, shift(e.start)));
     steps.push(`${fmt(shift(ready), 0)} ms join screen ready`);
     return {
       load: loadedAt - start,
@@ -223,7 +242,7 @@ async function setupFrames(
       }
     }
     const batched = byType.get("ice_candidate") ?? 0;
-    return { total: sent.length, unbatched: sent.length - batched + candidates, byType };
+    return { total: sent.length, unbatched: sent.length - batched + candidates, candidates, byType };
   } finally {
     for (const p of [...guests, host]) await leave(p);
   }
@@ -313,6 +332,10 @@ async function main() {
             ? "≤ floor + 1 round trip; < 800 ms"
             : `≤ floor + 1 round trip (${RTT_MS} ms)`,
         );
+        if (c.name === "delayed" && vcme.steps.length > 0)
+          note(
+            `Browser, VCME from Admit to both first frames (${c.label}), one run: ${vcme.steps.join("; ")}.`,
+          );
       } finally {
         c.exit();
       }
@@ -374,11 +397,11 @@ async function main() {
       row(
         `client → room frames to set up a ${size}-person call (join until media flows everywhere)`,
         "VCME, one frame per candidate (derived from the same frames)",
-        `${fmt(unbatched.p50, 0)} frames`,
+        `${fmt(unbatched.p50, 0)} frames (${counts[0]?.candidates ?? 0} candidates gathered in all)`,
       );
     }
     note(
-      "Browser, frames without batching: the client has no switch to turn candidate batching off, so that row counts the same runs' frames with each batched `ice_candidate` frame replaced by one frame per candidate it carried (what an unbatched client would have sent for the same candidates).",
+      "Browser, frames without batching: the client has no switch to turn candidate batching off, so that row counts the same runs' frames with each batched `ice_candidate` frame replaced by one frame per candidate it carried (what an unbatched client would have sent for the same candidates). In the private namespace each peer connection gathers only one or two loopback host candidates, so there is little to batch; a real device (Wi-Fi and Ethernet, IPv4 and IPv6, STUN and TURN) gathers several per connection in bursts, which is what batching saves.",
     );
   } finally {
     for (const cleanup of cleanups.reverse()) {

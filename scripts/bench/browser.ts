@@ -4,6 +4,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import * as z from "zod";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -16,6 +17,12 @@ function canIsolate(): boolean {
   if (process.env.VCME_E2E_NETNS === "0" || process.env.VCME_IN_NETNS === "1") return false;
   return spawnSync("unshare", ["-n", "true"], { stdio: "ignore" }).status === 0;
 }
+
+/** A line browser-run.ts prints after `@@bench `: one table row or one note. */
+const messageSchema = z.union([
+  z.object({ row: z.tuple([z.string(), z.string(), z.string(), z.string().nullish()]) }),
+  z.object({ note: z.string() }),
+]);
 
 const quote = (part: string) => `'${part.replaceAll("'", "'\\''")}'`;
 
@@ -40,9 +47,22 @@ export async function browserBenchmarks(report: BrowserReport): Promise<void> {
       console.error(line);
       return;
     }
-    const message = JSON.parse(line.slice(8)) as { row?: [string, string, string, string?]; note?: string };
-    if (message.row) report.row(...message.row);
-    if (message.note) report.note(message.note);
+    let json: unknown = null;
+    try {
+      json = JSON.parse(line.slice(8));
+    } catch {
+      // reported below as unreadable
+    }
+    const parsed = messageSchema.safeParse(json);
+    if (!parsed.success) {
+      report.note(`Browser: an unreadable result line was left out: ${line.slice(0, 120)}`);
+      return;
+    }
+    const message = parsed.data;
+    if ("row" in message) {
+      const [what, system, result, target] = message.row;
+      report.row(what, system, result, target ?? "");
+    } else report.note(message.note);
   });
   const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
   if (code !== 0)
