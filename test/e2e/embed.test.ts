@@ -236,6 +236,26 @@ describe("a call embedded in another site", () => {
     await expect.poll(() => guest.page.locator("iframe").count()).toBe(0);
   });
 
+  it("shows the call in the colour scheme the host page asks for, whatever the system's", async () => {
+    const site = await hostSite();
+    sites.push(site);
+    const { link } = await hostWithEmbeddableCall("Dark desk", [site.origin]);
+    site.show(`<!doctype html><html><body><div id="c" style="height: 600px"></div>
+<script src="${baseUrl()}/embed/v1.js"></script>
+<script>VCME.createFrame(document.getElementById("c"), { link: ${JSON.stringify(link)}, theme: "dark" });</script>
+</body></html>`);
+    const visitor = await person(browser, "Dora");
+    people.push(visitor);
+    await visitor.page.emulateMedia({ colorScheme: "light" });
+    await visitor.page.goto(`${site.origin}/`);
+    const frame = await embeddedFrame(visitor.page);
+    await frame.getByRole("button", { name: "Ask to join" }).waitFor({ timeout: 15_000 });
+    // The page's background is the dark theme's, although the system (emulated) is light.
+    const background = () => getComputedStyle(document.body).backgroundColor;
+    expect(await visitor.page.evaluate(() => matchMedia("(prefers-color-scheme: light)").matches)).toBe(true);
+    expect(await frame.evaluate(background)).toBe("rgb(15, 18, 24)");
+  });
+
   it("is refused by the browser on a site the call does not list", async () => {
     const allowed = await hostSite();
     const other = await hostSite();

@@ -47,7 +47,6 @@ export function startBridge(
   }
   const target = settings.origin;
   const parent = win.parent;
-  if (settings.theme) win.document.documentElement.style.colorScheme = settings.theme;
 
   function post<K extends EmbedEventName>(event: K, data: EmbedEvents[K]): void {
     const message: EventMessage<K> = { vcme: MESSAGE_VERSION, type: "event", event, data };

@@ -78,8 +78,6 @@ function install(appOrigin: string) {
     iframe.allow = FRAME_ALLOW;
     iframe.title = "Video call";
     iframe.style.cssText = "border:0;width:100%;height:100%;display:block;";
-    // A framed page's prefers-color-scheme follows its iframe's color-scheme.
-    if (options.theme === "light" || options.theme === "dark") iframe.style.colorScheme = options.theme;
 
     const listeners = new Map<EmbedEventName, Set<(data: never) => void>>();
     let destroyed = false;

@@ -5,8 +5,8 @@ import type { CallModel } from "../models/call";
 import { readFrameSettings } from "./messages";
 
 /**
- * The embed page's link to its host page: the frame URL's name and microphone/camera choice become the
- * join page's starting values (before it first renders), and the postMessage bridge is loaded — only
+ * The embed page's link to its host page: the frame URL's name, microphone/camera choice and theme become
+ * the join page's starting values (before it first renders), and the postMessage bridge is loaded — only
  * when embedded, so the normal call page never downloads it.
  */
 export function useEmbedBridge(
@@ -35,6 +35,7 @@ export function useEmbedBridge(
 function applyFrameDefaults(link: string, search: string): void {
   const settings = readFrameSettings(search);
   if (!settings) return;
+  if (settings.theme) applyTheme(settings.theme);
   if (settings.displayName) writeGuestName(settings.displayName);
   if (settings.audio !== undefined || settings.video !== undefined) {
     const remembered = readMediaPrefs(link);
@@ -42,5 +43,26 @@ function applyFrameDefaults(link: string, search: string): void {
       audio: settings.audio ?? remembered.audio,
       video: settings.video ?? remembered.video,
     });
+  }
+}
+
+/**
+ * Forces light or dark whatever the system says: the stylesheets' `prefers-color-scheme: dark` blocks
+ * are switched on or off (a framed page cannot change what that media query reports).
+ */
+function applyTheme(theme: "light" | "dark"): void {
+  document.documentElement.style.colorScheme = theme;
+  for (const sheet of Array.from(document.styleSheets)) {
+    let rules: CSSRuleList;
+    try {
+      rules = sheet.cssRules;
+    } catch {
+      continue; // another origin's sheet: not ours to change
+    }
+    for (const rule of Array.from(rules)) {
+      if (rule instanceof CSSMediaRule && /prefers-color-scheme:\s*dark/.test(rule.conditionText)) {
+        rule.media.mediaText = theme === "dark" ? "all" : "not all";
+      }
+    }
   }
 }
