@@ -1,3 +1,4 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { decodeJwt } from "jose";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
@@ -13,7 +14,7 @@ import {
   uniqueEmail,
   warmUp,
 } from "./support/api-helpers";
-import { RoomClient } from "./support/room-client";
+import { RoomClient, roomStub } from "./support/room-client";
 
 vi.setConfig({ testTimeout: 60_000 });
 
@@ -117,6 +118,10 @@ describe("no secret in the logs", () => {
       await (await send(method, path, body, method === "PATCH" ? { token } : {})).body?.cancel();
     }
     await (await send("POST", "/api/auth/logout", undefined, { cookie: loginCookie })).body?.cancel();
+
+    // Proof that this spy sees what the Worker and its objects log: a line written inside the room object.
+    await runInDurableObject(roomStub(link), () => console.error("probe from the room"));
+    expect(lines).toContain("probe from the room");
 
     const log = lines.join("\n");
     const forbidden: Record<string, string> = {
