@@ -98,7 +98,7 @@ describe("a call embedded in another site", () => {
     const dialog = host.page.getByRole("dialog", { name: `Embed ${title}` });
     await dialog.getByLabel("Allowed sites").fill(origins.join("\n"));
     await dialog.getByRole("button", { name: "Save sites" }).click();
-    await host.page.getByText("Allowed sites saved").waitFor();
+    await dialog.getByRole("status").filter({ hasText: "Allowed sites saved" }).waitFor();
     const snippet = await dialog.getByLabel("Snippet").inputValue();
     await dialog.getByRole("button", { name: "Close" }).click();
     await dialog.waitFor({ state: "hidden" });
@@ -260,7 +260,25 @@ describe("a call embedded in another site", () => {
     const allowed = await hostSite();
     const other = await hostSite();
     sites.push(allowed, other);
-    const { link, snippet } = await hostWithEmbeddableCall("Members only", [allowed.origin]);
+    const { host, link, snippet } = await hostWithEmbeddableCall("Members only", [allowed.origin]);
+
+    // A wrong entry is explained by line and changes nothing; reopening shows what is really saved.
+    await host.page.getByRole("button", { name: "Embed Members only" }).click();
+    const dialog = host.page.getByRole("dialog", { name: "Embed Members only" });
+    const sitesField = dialog.getByLabel("Allowed sites");
+    expect(await sitesField.inputValue()).toBe(allowed.origin);
+    await sitesField.fill(`${allowed.origin}\nhttp://shop.example.com`);
+    await dialog.getByRole("button", { name: "Save sites" }).click();
+    await dialog
+      .getByRole("alert")
+      .filter({ hasText: "Line 2 (http://shop.example.com): must be an https origin" })
+      .waitFor();
+    expect(await sitesField.inputValue()).toBe(`${allowed.origin}\nhttp://shop.example.com`);
+    await host.page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "hidden" });
+    await host.page.getByRole("button", { name: "Embed Members only" }).click();
+    expect(await sitesField.inputValue()).toBe(allowed.origin);
+    await dialog.getByRole("button", { name: "Close" }).click();
     other.show(`<!doctype html><html><body><h1>Elsewhere</h1>${snippet}</body></html>`);
     const visitor = await person(browser, "Vera");
     people.push(visitor);

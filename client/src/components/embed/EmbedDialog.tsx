@@ -3,7 +3,6 @@ import { useEffect, useId, useRef } from "preact/hooks";
 import { ApiRequestError, api, type Call, describeError } from "../../api";
 import { Alert } from "../Alert";
 import { Spinner } from "../Spinner";
-import { toast } from "../toast-store";
 import "./embed.css";
 
 export interface EmbedDialogProps {
@@ -46,6 +45,8 @@ export function EmbedDialog({ call, onSaved, onClose }: EmbedDialogProps) {
   const id = useId();
   const busy = useSignal(false);
   const error = useSignal<string | null>(null);
+  // Said inside the dialog: a modal dialog leaves the page's toasts behind its backdrop.
+  const status = useSignal("");
   const saved = useSignal(call.embed_origins);
   const snippet = embedSnippet(location.origin, call.link);
 
@@ -62,11 +63,12 @@ export function EmbedDialog({ call, onSaved, onClose }: EmbedDialogProps) {
       .filter(Boolean);
     busy.value = true;
     error.value = null;
+    status.value = "";
     try {
       const updated = await api.updateCall(call.link, { embed_origins: lines });
       saved.value = updated.call.embed_origins;
       onSaved(updated.call);
-      toast(lines.length ? "Allowed sites saved" : "No site can embed this call now");
+      status.value = lines.length ? "Allowed sites saved." : "Saved: no site can show this call now.";
     } catch (cause) {
       error.value = explain(cause, lines);
     } finally {
@@ -77,7 +79,7 @@ export function EmbedDialog({ call, onSaved, onClose }: EmbedDialogProps) {
   async function copy() {
     try {
       await navigator.clipboard.writeText(snippet);
-      toast("Snippet copied");
+      status.value = "Snippet copied.";
     } catch {
       window.prompt("Copy this snippet:", snippet);
     }
@@ -112,6 +114,9 @@ export function EmbedDialog({ call, onSaved, onClose }: EmbedDialogProps) {
               {busy.value && <Spinner />}
               Save sites
             </button>
+            <span role="status" class="small">
+              {status.value}
+            </span>
           </div>
         </form>
         <div class="stack-sm">
