@@ -1,7 +1,6 @@
 // Inside the iframe of /embed/:link: takes commands from the host page and tells it what happens in the
 // call, by postMessage (contract: ./messages.ts, docs/embedding.md). Loaded only in embed mode.
 import { effect, type ReadonlySignal } from "@preact/signals";
-import type { CallModel } from "../models/call";
 import type { CallState } from "../models/call-state";
 import {
   type EmbedEventName,
@@ -12,19 +11,25 @@ import {
   readFrameSettings,
 } from "./messages";
 
-/** The meta tag the Worker adds to /embed/:link with the origins the call allows (src/http/routes/embed.ts). */
-const ORIGINS_META = 'meta[name="vcme-embed-origins"]';
-
-/** The origins the call lets frame it, as the Worker said when it served this page. */
-export function allowedOrigins(doc: Document): string[] {
-  const content = doc.querySelector<HTMLMetaElement>(ORIGINS_META)?.content ?? "";
-  return content.split(" ").filter(Boolean);
+/** What the bridge needs of the call model (client/src/models/call.ts). */
+export interface BridgeModel {
+  state: ReadonlySignal<CallState>;
+  media: { audio: ReadonlySignal<boolean>; video: ReadonlySignal<boolean> };
+  toggleMicrophone(): Promise<void>;
+  toggleCamera(): Promise<void>;
+  toggleScreen(): Promise<void>;
+  leave(): void;
 }
 
-export interface BridgeWindow {
+/** What the bridge needs of the page it runs in (in the browser: `window`, plus the call's origins). */
+export interface BridgeHost {
+  /** The framing page's window; the page's own window when it is not framed. */
   parent: { postMessage(message: unknown, targetOrigin: string): void };
-  location: { search: string };
-  document: Document;
+  self: unknown;
+  /** The frame URL's query. */
+  search: string;
+  /** The origins the call lets frame it, as the Worker said when it served this page. */
+  allowedOrigins: readonly string[];
   addEventListener(type: "message", listener: (event: MessageEvent) => void): void;
   removeEventListener(type: "message", listener: (event: MessageEvent) => void): void;
 }
@@ -36,12 +41,12 @@ export interface BridgeWindow {
  */
 export function startBridge(
   link: string,
-  model: ReadonlySignal<CallModel | null>,
-  win: BridgeWindow = window,
+  model: ReadonlySignal<BridgeModel | null>,
+  win: BridgeHost,
 ): () => void {
-  const settings = readFrameSettings(win.location.search);
-  if (!settings || (win.parent as unknown) === win) return () => undefined;
-  if (!allowedOrigins(win.document).includes(settings.origin)) {
+  const settings = readFrameSettings(win.search);
+  if (!settings || win.parent === win.self) return () => undefined;
+  if (!win.allowedOrigins.includes(settings.origin)) {
     console.warn(`vcme: ${settings.origin} is not one of this call's embed origins; the bridge is off`);
     return () => undefined;
   }
@@ -93,7 +98,7 @@ export function startBridge(
 type Post = <K extends EmbedEventName>(event: K, data: EmbedEvents[K]) => void;
 
 /** Turns one call model's state changes into events; returns a function that stops watching. */
-function watchCall(model: CallModel, post: Post): () => void {
+function watchCall(model: BridgeModel, post: Post): () => void {
   let phase: CallState["phase"] | null = null;
   let known = new Map<string, string>();
   let media = "";

@@ -22,13 +22,27 @@ export function useEmbedBridge(
     let stop: (() => void) | null = null;
     let gone = false;
     void import("./bridge").then(({ startBridge }) => {
-      if (!gone) stop = startBridge(link, model);
+      if (gone) return;
+      stop = startBridge(link, model, {
+        parent: window.parent,
+        self: window,
+        search: location.search,
+        allowedOrigins: allowedOrigins(),
+        addEventListener: (type, listener) => window.addEventListener(type, listener),
+        removeEventListener: (type, listener) => window.removeEventListener(type, listener),
+      });
     });
     return () => {
       gone = true;
       stop?.();
     };
   }, [embedded, link, model]);
+}
+
+/** The origins the call lets frame it: the Worker lists them in a meta tag (src/http/routes/embed.ts). */
+function allowedOrigins(): string[] {
+  const meta = document.querySelector<HTMLMetaElement>('meta[name="vcme-embed-origins"]');
+  return (meta?.content ?? "").split(" ").filter(Boolean);
 }
 
 /** Stores the host page's starting values where the join page looks for remembered ones. */
