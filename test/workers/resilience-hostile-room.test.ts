@@ -1,10 +1,14 @@
+import { env, exports } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
+import { issueTicket } from "../../src/domain/tickets";
 import { MAX_FRAME_BYTES, type ServerFrame } from "../../src/protocol/room";
+import { MAX_SOCKETS_PER_IDENTITY } from "../../src/room/CallRoom";
+import { errorOf } from "./support/api-helpers";
 import { badFrame, type WireFrame } from "./support/fuzz-frames";
 import { Tally } from "./support/fuzz-inputs";
 import { scaled } from "./support/fuzz-soak";
-import { claimsFor, newCall, RoomClient, type TestCall } from "./support/room-client";
+import { claimsFor, newCall, RoomClient, socketUrl, type TestCall } from "./support/room-client";
 
 // Thousands of real frames through workerd on a shared, sometimes heavily loaded machine.
 vi.setConfig({ testTimeout: 300_000 });
@@ -235,5 +239,48 @@ describe("the room under hostile frames", () => {
     host.send({ event_type: "accept_participant", payload: { participant_id: bobId } });
     await bob.next("accepted_into_room");
     for (const c of [host, bob]) c.close();
+  });
+
+  it(`one ticket cannot open sockets without end: past ${MAX_SOCKETS_PER_IDENTITY} live ones the upgrade is refused with 429`, async () => {
+    const call = newCall();
+    const { host } = await roomOfFour(call);
+    const claims = claimsFor(call, { name: "Flood", guest: true });
+    const ticket = await issueTicket(env.JWT_SECRET, claims);
+    const upgrade = () =>
+      exports.default.fetch(new Request(socketUrl(call.link, ticket), { headers: { Upgrade: "websocket" } }));
+    const held: WebSocket[] = [];
+    let refused = 0;
+    for (let i = 0; i < MAX_SOCKETS_PER_IDENTITY + 20; i++) {
+      const response = await upgrade();
+      if (response.status === 101 && response.webSocket) {
+        response.webSocket.accept();
+        held.push(response.webSocket);
+      } else {
+        expect(response.status).toBe(429);
+        expect((await errorOf(response)).code).toBe("rate_limited");
+        refused++;
+      }
+    }
+    expect(held).toHaveLength(MAX_SOCKETS_PER_IDENTITY);
+    expect(refused).toBe(20);
+    // Closing one frees a place; other people were never affected.
+    const closed = new Promise((resolve) => held[0]?.addEventListener("close", resolve));
+    held[0]?.close(1000, "done");
+    await closed;
+    const again = async () => {
+      const response = await upgrade();
+      response.webSocket?.accept();
+      if (response.webSocket) held.push(response.webSocket);
+      else await response.body?.cancel();
+      return response.status;
+    };
+    await expect.poll(again, { timeout: 10_000 }).toBe(101);
+    const other = await RoomClient.join(claimsFor(call, { name: "Someone else", guest: true }));
+    await other.next("waiting_room");
+    console.log(
+      `room hostile input: one ticket tried ${MAX_SOCKETS_PER_IDENTITY + 20} sockets → ${MAX_SOCKETS_PER_IDENTITY} accepted, ${refused} refused with 429`,
+    );
+    for (const ws of held.slice(1)) ws.close(1000, "done");
+    for (const c of [host, other]) c.close();
   });
 });
