@@ -256,7 +256,7 @@ describe("a call embedded in another site", () => {
     expect(await frame.evaluate(background)).toBe("rgb(15, 18, 24)");
   });
 
-  it("is refused by the browser on a site the call does not list", async () => {
+  it("shows the pasted snippet's call on a listed site; the browser refuses it on any other", async () => {
     const allowed = await hostSite();
     const other = await hostSite();
     sites.push(allowed, other);
@@ -279,9 +279,17 @@ describe("a call embedded in another site", () => {
     await host.page.getByRole("button", { name: "Embed Members only" }).click();
     expect(await sitesField.inputValue()).toBe(allowed.origin);
     await dialog.getByRole("button", { name: "Close" }).click();
-    other.show(`<!doctype html><html><body><h1>Elsewhere</h1>${snippet}</body></html>`);
+    // The dialog's snippet pasted as is into a static page: on the listed site the join page shows…
+    const page = `<!doctype html><html><body><h1>Our site</h1>${snippet}</body></html>`;
+    allowed.show(page);
+    other.show(page);
     const visitor = await person(browser, "Vera");
     people.push(visitor);
+    await visitor.page.goto(`${allowed.origin}/`);
+    const framed = await embeddedFrame(visitor.page);
+    await framed.getByRole("heading", { name: "Members only" }).waitFor({ timeout: 15_000 });
+    await framed.getByLabel("Your name").waitFor();
+    // …and on any other site the browser refuses it.
     const refusals: string[] = [];
     visitor.page.on("console", (message) => {
       if (message.text().includes("frame-ancestors")) refusals.push(message.text());
