@@ -10,6 +10,8 @@ export interface BenchProbe {
   clicks: Array<{ at: number; label: string }>;
   /** When the join page was first ready: preview on, microphone on, join button enabled. */
   readyAt: number | null;
+  /** When the page's first peer connection reached `connected` (ICE and DTLS done). */
+  connectedAt: number | null;
 }
 
 declare global {
@@ -25,8 +27,17 @@ declare global {
  */
 export function installProbe(): void {
   const now = () => performance.timeOrigin + performance.now();
-  const probe: BenchProbe = { firstFrames: [], clicks: [], readyAt: null };
+  const probe: BenchProbe = { firstFrames: [], clicks: [], readyAt: null, connectedAt: null };
   window.__bench = probe;
+  const NativePeerConnection = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends NativePeerConnection {
+    constructor(config?: RTCConfiguration) {
+      super(config);
+      this.addEventListener("connectionstatechange", () => {
+        if (this.connectionState === "connected" && probe.connectedAt === null) probe.connectedAt = now();
+      });
+    }
+  };
   const local = new Set<string>();
   const media = navigator.mediaDevices;
   if (media) {
@@ -83,36 +94,48 @@ export function installProbe(): void {
 }
 
 /**
- * `fn` as page source. tsx (esbuild) wraps named inner functions in a `__name` helper that exists only in
- * Node, so the page gets a stand-in.
+ * `fn(arg)` as page source. tsx (esbuild) wraps named inner functions in a `__name` helper that exists
+ * only in Node, so the page gets a stand-in.
  */
-export function pageSource(fn: () => unknown): string {
-  return `(() => { const __name = (f) => f; return (${fn.toString()})(); })()`;
+export function pageSource<T>(fn: (arg: T) => unknown, arg?: T): string {
+  return `(() => { const __name = (f) => f; return (${fn.toString()})(${JSON.stringify(arg ?? null)}); })()`;
 }
 
 /** A message between the two floor pages: a session description or one ICE candidate. */
-export type FloorMessage =
+type FloorMessage =
   | { kind: "description"; description: RTCSessionDescriptionInit }
   | { kind: "candidate"; candidate: RTCIceCandidateInit };
 
 declare global {
   interface Window {
     __floor: {
+      /** Makes the offer; returns when it started (epoch ms). */
       start(): Promise<number>;
-      receive(message: FloorMessage): Promise<void>;
+      /** Epoch ms of offerSent, offerReceived, answerSent, answerReceived (whichever this page saw). */
+      marks: Record<string, number>;
     };
-    /** Exposed by the harness: hands a message to the other page. */
-    floorSend(message: FloorMessage): Promise<void>;
   }
 }
 
 /**
- * The WebRTC floor, in a page: camera and microphone on, one RTCPeerConnection with no ICE servers, every
- * candidate sent the moment it is found. `start()` (on one page) makes the offer and returns when it did so.
+ * The WebRTC floor, in one of two pages of one browser profile: camera and microphone on, one
+ * RTCPeerConnection with no ICE servers, and the fastest signaling there is — a BroadcastChannel straight
+ * to the other page, every candidate sent the moment it is found, each message held `relayDelayMs` first
+ * (the hop to a signaling server and back down, when the condition has one).
  */
-export async function setUpFloorPage(): Promise<void> {
+export async function setUpFloorPage(relayDelayMs: number): Promise<void> {
   const stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
-  const pc = new RTCPeerConnection();
+  // Bundled like VCME's connections, so both gather the same candidates.
+  const pc = new RTCPeerConnection({ bundlePolicy: "max-bundle" });
+  const channel = new BroadcastChannel("vcme-floor");
+  const marks: Record<string, number> = {};
+  const mark = (name: string) => {
+    marks[name] = performance.timeOrigin + performance.now();
+  };
+  const send = (message: FloorMessage) => {
+    if (relayDelayMs > 0) setTimeout(() => channel.postMessage(message), relayDelayMs);
+    else channel.postMessage(message);
+  };
   for (const track of stream.getTracks()) pc.addTrack(track, stream);
   const video = document.createElement("video");
   video.autoplay = true;
@@ -123,27 +146,29 @@ export async function setUpFloorPage(): Promise<void> {
     if (streams[0] && video.srcObject !== streams[0]) video.srcObject = streams[0];
   };
   pc.onicecandidate = ({ candidate }) => {
-    if (candidate) void window.floorSend({ kind: "candidate", candidate: candidate.toJSON() });
+    if (candidate) send({ kind: "candidate", candidate: candidate.toJSON() });
+  };
+  channel.onmessage = async ({ data }: MessageEvent<FloorMessage>) => {
+    if (data.kind === "candidate") {
+      await pc.addIceCandidate(data.candidate);
+      return;
+    }
+    mark(data.description.type === "offer" ? "offerReceived" : "answerReceived");
+    await pc.setRemoteDescription(data.description);
+    if (data.description.type === "offer") {
+      await pc.setLocalDescription(await pc.createAnswer());
+      mark("answerSent");
+      if (pc.localDescription) send({ kind: "description", description: pc.localDescription.toJSON() });
+    }
   };
   window.__floor = {
     async start() {
       const at = performance.timeOrigin + performance.now();
       await pc.setLocalDescription(await pc.createOffer());
-      if (pc.localDescription)
-        void window.floorSend({ kind: "description", description: pc.localDescription.toJSON() });
+      mark("offerSent");
+      if (pc.localDescription) send({ kind: "description", description: pc.localDescription.toJSON() });
       return at;
     },
-    async receive(message) {
-      if (message.kind === "candidate") {
-        await pc.addIceCandidate(message.candidate);
-        return;
-      }
-      await pc.setRemoteDescription(message.description);
-      if (message.description.type === "offer") {
-        await pc.setLocalDescription(await pc.createAnswer());
-        if (pc.localDescription)
-          void window.floorSend({ kind: "description", description: pc.localDescription.toJSON() });
-      }
-    },
+    marks,
   };
 }

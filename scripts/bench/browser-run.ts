@@ -26,13 +26,14 @@ import {
   waitReady,
 } from "./browser-call.ts";
 import { addNetemDelay, netemAvailable, startDelayProxy } from "./browser-delay.ts";
-import { type FloorMessage, installProbe, pageSource, setUpFloorPage } from "./browser-probes.ts";
+import { installProbe, pageSource, setUpFloorPage } from "./browser-probes.ts";
 import { fmt, type Summary, summarize } from "./stats.ts";
 import { BENCH_SECRET, startDatabase } from "./vcme-stack.ts";
 
 const RTT_MS = 100;
 const runs = Math.max(1, Number(process.env.VCME_BENCH_BROWSER_RUNS ?? 12));
-const frameRuns = Math.max(1, Math.min(3, Math.ceil(runs / 4)));
+/** Runs of the round-trip count per role and condition, and of the two-person frame count. */
+const shortRuns = Math.max(1, Math.min(5, Math.round(runs / 2.5)));
 
 function emit(message: { row: [string, string, string, string?] } | { note: string }): void {
   process.stdout.write(`@@bench ${JSON.stringify(message)}\n`);
@@ -41,6 +42,26 @@ const row = (what: string, system: string, result: string, target?: string) =>
   emit({ row: [what, system, result, target] });
 const note = (text: string) => emit({ note: text });
 const ms = (s: Summary) => `p50 ${fmt(s.p50, 0)} ms · p99 ${fmt(s.p99, 0)} ms (n=${s.n})`;
+
+const failures = new Map<string, { count: number; first: string }>();
+
+/** Records a failed run: the section goes on, and a note says how many runs of what failed and why. */
+function failed(what: string, error: unknown): void {
+  const message = (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
+  const seen = failures.get(what);
+  if (seen) seen.count++;
+  else failures.set(what, { count: 1, first: message });
+}
+
+/** Runs one measurement; null (and a note) when it fails. */
+async function attempt<T>(what: string, run: () => Promise<T>): Promise<T | null> {
+  try {
+    return await run();
+  } catch (error) {
+    failed(what, error);
+    return null;
+  }
+}
 
 /** One network condition: where the pages load VCME from, and how far apart the floor's pages are. */
 interface Condition {
@@ -60,8 +81,12 @@ async function vcmeStart(browser: Browser, c: Condition, apiUrl: string, hostAcc
   const firstSide: number[] = [];
   /** The last run's requests and frames from Admit to both first frames, for reading where time goes. */
   let steps: string[] = [];
+  const phases: Phases[] = [];
   for (let i = 0; i < runs; i++) {
-    const link = await createCall(apiUrl, hostAccount, `Bench start ${i}`);
+    const link = await attempt("VCME admit → first frame (setup)", () =>
+      createCall(apiUrl, hostAccount, `Bench start ${i}`),
+    );
+    if (link === null) continue;
     const host = await newPerson(browser, c.baseUrl, apiUrl, hostAccount);
     const guest = await newPerson(browser, c.baseUrl, apiUrl);
     try {
@@ -89,13 +114,58 @@ async function vcmeStart(browser: Browser, c: Condition, apiUrl: string, hostAcc
           `${fmt(hostFrame - admittedAt, 0)} ms host's first frame`,
           `${fmt(guestFrame - admittedAt, 0)} ms guest's first frame`,
         );
+        const connected = Math.max(h.connectedAt ?? Number.NaN, g.connectedAt ?? Number.NaN);
+        const at = (events: TraceEvent[], kind: TraceEvent["kind"], label: string, after: number) =>
+          events.find((e) => e.kind === kind && e.label === label && e.start >= after)?.start ?? Number.NaN;
+        const accepted = at(guest.trace.events, "received", "accepted_into_room", origin);
+        const offerSent = at(guest.trace.events, "sent", "offer", accepted);
+        const offerReceived = at(host.trace.events, "received", "offer", offerSent);
+        const answerSent = at(host.trace.events, "sent", "answer", offerReceived);
+        const answerReceived = at(guest.trace.events, "received", "answer", answerSent);
+        phases.push({
+          admission: accepted - origin,
+          offer: offerSent - accepted,
+          offerRelay: offerReceived - offerSent,
+          answer: answerSent - offerReceived,
+          answerRelay: answerReceived - answerSent,
+          connect: connected + toMonotonic - answerReceived,
+          media: until - (connected + toMonotonic),
+        });
       }
+    } catch (error) {
+      failed(`VCME admit → first frame, ${c.name}`, error);
     } finally {
       await leave(guest);
       await leave(host);
     }
   }
-  return { both: summarize(bothSides), first: summarize(firstSide), steps };
+  return { both: summarize(bothSides), first: summarize(firstSide), steps, phases: describePhases(phases) };
+}
+
+/** The parts of one start-up, in ms: the offer/answer exchange and what comes before and after it. */
+interface Phases {
+  /** Admit pressed → the guest told it is in (VCME only). */
+  admission?: number;
+  /** → the offer sent. */
+  offer: number;
+  offerRelay: number;
+  /** Offer received → answer sent. */
+  answer: number;
+  answerRelay: number;
+  /** Answer received → both sides' peer connections connected (ICE and DTLS). */
+  connect: number;
+  /** Both connected → a first frame decoded on both sides. */
+  media: number;
+}
+
+/** The median of each phase over the runs, in words. */
+function describePhases(runs: Phases[]): string {
+  const p50 = (pick: (p: Phases) => number | undefined) =>
+    fmt(summarize(runs.map(pick).filter((v): v is number => Number.isFinite(v))).p50, 0);
+  const admission = runs.some((r) => r.admission !== undefined)
+    ? `admission ${p50((r) => r.admission)} · `
+    : "";
+  return `${admission}offer made ${p50((r) => r.offer)} · relayed ${p50((r) => r.offerRelay)} · answer made ${p50((r) => r.answer)} · relayed ${p50((r) => r.answerRelay)} · answer → both connected ${p50((r) => r.connect)} · → both first frames ${p50((r) => r.media)} ms`;
 }
 
 /** One trace event as "offset → label (duration)", the offset in ms from `origin`. */
@@ -105,31 +175,20 @@ function describe(e: TraceEvent, origin: number, offset = e.start - origin): str
   return `${fmt(offset, 0)} ms ${arrow}${e.label}${took}`;
 }
 
-/** The WebRTC floor: two pages, one peer connection each, signaling relayed straight between them. */
+/** The WebRTC floor: two pages of one profile, one peer connection each, signaling page to page. */
 async function floorStart(browser: Browser, c: Condition, pageUrl: string) {
   const bothSides: number[] = [];
   const firstSide: number[] = [];
+  const phases: Phases[] = [];
   for (let i = 0; i < runs; i++) {
-    const contexts = await Promise.all(
-      [0, 1].map(() => browser.newContext({ permissions: ["camera", "microphone"] })),
-    );
+    const context = await browser.newContext({ permissions: ["camera", "microphone"] });
     try {
-      const pages = await Promise.all(contexts.map((context) => context.newPage()));
-      const [a, b] = pages;
-      if (!a || !b) throw new Error("floor pages missing");
-      for (const [from, to] of [
-        [a, b],
-        [b, a],
-      ] as const) {
-        await from.addInitScript({ content: pageSource(installProbe) });
-        await from.exposeFunction("floorSend", (message: FloorMessage) => {
-          const deliver = () =>
-            void to.evaluate((m) => window.__floor.receive(m), message).catch(() => undefined);
-          if (c.relayDelayMs > 0) setTimeout(deliver, c.relayDelayMs);
-          else deliver();
-        });
-        await from.goto(pageUrl);
-        await from.evaluate(pageSource(setUpFloorPage));
+      await context.addInitScript({ content: pageSource(installProbe) });
+      const a = await context.newPage();
+      const b = await context.newPage();
+      for (const page of [a, b]) {
+        await page.goto(pageUrl);
+        await page.evaluate(pageSource(setUpFloorPage, c.relayDelayMs));
       }
       const startedAt = await a.evaluate(() => window.__floor.start());
       await Promise.all([waitFirstFrames(a, 1), waitFirstFrames(b, 1)]);
@@ -139,11 +198,27 @@ async function floorStart(browser: Browser, c: Condition, pageUrl: string) {
       if (fa === undefined || fb === undefined) continue;
       bothSides.push(Math.max(fa, fb) - startedAt);
       firstSide.push(Math.min(fa, fb) - startedAt);
+      const [ma, mb] = await Promise.all([
+        a.evaluate(() => window.__floor.marks),
+        b.evaluate(() => window.__floor.marks),
+      ]);
+      const mark = (m: Record<string, number>, name: string) => m[name] ?? Number.NaN;
+      const connected = Math.max(pa.connectedAt ?? Number.NaN, pb.connectedAt ?? Number.NaN);
+      phases.push({
+        offer: mark(ma, "offerSent") - startedAt,
+        offerRelay: mark(mb, "offerReceived") - mark(ma, "offerSent"),
+        answer: mark(mb, "answerSent") - mark(mb, "offerReceived"),
+        answerRelay: mark(ma, "answerReceived") - mark(mb, "answerSent"),
+        connect: connected - mark(ma, "answerReceived"),
+        media: Math.max(fa, fb) - connected,
+      });
+    } catch (error) {
+      failed(`WebRTC floor, ${c.name}`, error);
     } finally {
-      for (const context of contexts) await context.close().catch(() => undefined);
+      await context.close().catch(() => undefined);
     }
   }
-  return { both: summarize(bothSides), first: summarize(firstSide) };
+  return { both: summarize(bothSides), first: summarize(firstSide), phases: describePhases(phases) };
 }
 
 interface Timeline {
@@ -332,6 +407,8 @@ async function main() {
             ? "≤ floor + 1 round trip; < 800 ms"
             : `≤ floor + 1 round trip (${RTT_MS} ms)`,
         );
+        row(`where the time goes (p50), ${c.label}`, "WebRTC floor", floor.phases);
+        row(`where the time goes (p50), ${c.label}`, "VCME", vcme.phases);
         if (c.name === "delayed" && vcme.steps.length > 0)
           note(
             `Browser, VCME from Admit to both first frames (${c.label}), one run: ${vcme.steps.join("; ")}.`,
@@ -344,11 +421,14 @@ async function main() {
     // 2. Round trips from opening a call link to being in the call / knocking.
     for (const role of ["host", "guest"] as const) {
       const timings: Record<string, Timeline[]> = { loopback: [], delayed: [] };
-      for (let i = 0; i < frameRuns; i++) {
+      for (let i = 0; i < shortRuns; i++) {
         for (const c of [loopback, delayed]) {
           c.enter();
           try {
-            timings[c.name]?.push(await openToIn(browser, c, stack.url, hostAccount, role));
+            const timeline = await attempt(`opening a call link (${role}), ${c.name}`, () =>
+              openToIn(browser, c, stack.url, hostAccount, role),
+            );
+            if (timeline) timings[c.name]?.push(timeline);
           } finally {
             c.exit();
           }
@@ -360,17 +440,18 @@ async function main() {
       const loadSlow = p50(timings.delayed, (t) => t.load);
       const afterFast = p50(timings.loopback, (t) => t.afterLoad);
       const afterSlow = p50(timings.delayed, (t) => t.afterLoad);
-      const trips = (slow: number, fast: number) => `≈ ${fmt((slow - fast) / RTT_MS, 1)} round trips`;
+      const trips = (slow: number, fast: number) =>
+        `≈ ${fmt((slow - fast) / RTT_MS, 1)} round trips (at most ${fmt(slow / RTT_MS, 1)})`;
       const goal = role === "host" ? "in the call (host_joined_room)" : "knocking (waiting_room)";
       row(
         `opening a call link → page loaded (${role}, cold profile), ${delayed.label}`,
         "VCME",
-        `${fmt(loadSlow, 0)} ms vs ${fmt(loadFast, 0)} ms on loopback: ${trips(loadSlow, loadFast)} (p50 of ${frameRuns})`,
+        `${fmt(loadSlow, 0)} ms vs ${fmt(loadFast, 0)} ms on loopback: ${trips(loadSlow, loadFast)} (p50 of ${shortRuns})`,
       );
       row(
         `page loaded → ${goal}, ${delayed.label}`,
         "VCME",
-        `${fmt(afterSlow, 0)} ms vs ${fmt(afterFast, 0)} ms on loopback: ${trips(afterSlow, afterFast)} (p50 of ${frameRuns})`,
+        `${fmt(afterSlow, 0)} ms vs ${fmt(afterFast, 0)} ms on loopback: ${trips(afterSlow, afterFast)} (p50 of ${shortRuns})`,
         role === "host" ? "≤ 4 round trips after the page loads" : "",
       );
       const sample = timings.delayed?.[0];
@@ -383,8 +464,12 @@ async function main() {
     // 3. Frames the room receives to set up a call.
     for (const size of [2, 4]) {
       const counts = [];
-      for (let i = 0; i < (size === 2 ? frameRuns : 1); i++)
-        counts.push(await setupFrames(browser, loopback, stack.url, hostAccount, size));
+      for (let i = 0; i < (size === 2 ? shortRuns : 1); i++) {
+        const count = await attempt(`frames to set up ${size} people`, () =>
+          setupFrames(browser, loopback, stack.url, hostAccount, size),
+        );
+        if (count) counts.push(count);
+      }
       const total = summarize(counts.map((c) => c.total));
       const unbatched = summarize(counts.map((c) => c.unbatched));
       const kinds = counts[0] ? [...counts[0].byType].map(([k, n]) => `${k} ${n}`).join(", ") : "";
@@ -404,6 +489,8 @@ async function main() {
       "Browser, frames without batching: the client has no switch to turn candidate batching off, so that row counts the same runs' frames with each batched `ice_candidate` frame replaced by one frame per candidate it carried (what an unbatched client would have sent for the same candidates). In the private namespace each peer connection gathers only one or two loopback host candidates, so there is little to batch; a real device (Wi-Fi and Ethernet, IPv4 and IPv6, STUN and TURN) gathers several per connection in bursts, which is what batching saves.",
     );
   } finally {
+    for (const [what, { count, first }] of failures)
+      note(`Browser: ${count} run(s) of ${what} failed and are left out; the first: ${first}`);
     for (const cleanup of cleanups.reverse()) {
       try {
         await cleanup();
