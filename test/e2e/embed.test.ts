@@ -236,13 +236,13 @@ describe("a call embedded in another site", () => {
     await expect.poll(() => guest.page.locator("iframe").count()).toBe(0);
   });
 
-  it("shows the call in the colour scheme the host page asks for, whatever the system's", async () => {
+  it("starts with the host page's theme and microphone choice, whatever the system's", async () => {
     const site = await hostSite();
     sites.push(site);
     const { link } = await hostWithEmbeddableCall("Dark desk", [site.origin]);
     site.show(`<!doctype html><html><body><div id="c" style="height: 600px"></div>
 <script src="${baseUrl()}/embed/v1.js"></script>
-<script>VCME.createFrame(document.getElementById("c"), { link: ${JSON.stringify(link)}, theme: "dark" });</script>
+<script>VCME.createFrame(document.getElementById("c"), { link: ${JSON.stringify(link)}, theme: "dark", audio: false });</script>
 </body></html>`);
     const visitor = await person(browser, "Dora");
     people.push(visitor);
@@ -250,6 +250,9 @@ describe("a call embedded in another site", () => {
     await visitor.page.goto(`${site.origin}/`);
     const frame = await embeddedFrame(visitor.page);
     await frame.getByRole("button", { name: "Ask to join" }).waitFor({ timeout: 15_000 });
+    // audio: false starts the join page with the microphone off and the camera on.
+    await frame.getByRole("button", { name: "Camera", pressed: true }).waitFor({ timeout: 15_000 });
+    await frame.getByRole("button", { name: "Microphone", pressed: false }).waitFor();
     // The page's background is the dark theme's, although the system (emulated) is light.
     const background = () => getComputedStyle(document.body).backgroundColor;
     expect(await visitor.page.evaluate(() => matchMedia("(prefers-color-scheme: light)").matches)).toBe(true);
