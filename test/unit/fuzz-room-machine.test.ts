@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { MAX_BAD_FRAMES_IN_A_ROW, serverFrameSchema } from "../../src/protocol/room";
 import { badFrame, type WireFrame } from "../workers/support/fuzz-frames";
 import { Tally } from "../workers/support/fuzz-inputs";
@@ -9,6 +9,9 @@ import { RoomHarness } from "./support/room-harness";
 const { env } = import.meta as ImportMeta & { env: Record<string, string | undefined> };
 const SOAK = env.VCME_SOAK === "1" || env.VCME_SOAK === "true";
 const FRAMES_PER_ROLE = SOAK ? 50_000 : 4_000;
+// Tens of thousands of generated frames on a shared, sometimes heavily loaded machine.
+vi.setConfig({ testTimeout: 600_000 });
+
 const REFUSAL_CODES = ["invalid_message", "unknown_event", "payload_too_large"];
 
 const tally = new Tally();
