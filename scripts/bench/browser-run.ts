@@ -486,7 +486,7 @@ async function main() {
       );
     }
     note(
-      "Browser, frames without batching: the client has no switch to turn candidate batching off, so that row counts the same runs' frames with each batched `ice_candidate` frame replaced by one frame per candidate it carried (what an unbatched client would have sent for the same candidates). In the private namespace each peer connection gathers only one or two loopback host candidates, so there is little to batch; a real device (Wi-Fi and Ethernet, IPv4 and IPv6, STUN and TURN) gathers several per connection in bursts, which is what batching saves.",
+      "Browser, frames without batching: the client has no switch to turn candidate batching off, so a measured unbatched comparison needs one (e.g. a debug URL parameter in client/src/rtc/); meanwhile that row counts the same runs' frames with each batched `ice_candidate` frame replaced by one frame per candidate it carried (what an unbatched client would have sent for the same candidates). In the private namespace each peer connection gathers only one or two loopback host candidates, so there is little to batch; a real device (Wi-Fi and Ethernet, IPv4 and IPv6, STUN and TURN) gathers several per connection in bursts, which is what batching saves.",
     );
   } finally {
     for (const [what, { count, first }] of failures)
