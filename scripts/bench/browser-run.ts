@@ -1,7 +1,7 @@
 // The browser section of `npm run bench`, run by browser.ts in its own process (inside a private network
 // namespace where the machine allows one). It starts a throwaway Postgres and the real dev stack, drives
 // real Chromium with fake camera and microphone, and prints its rows and notes as `@@bench {json}` lines.
-// Counts: VCME_BENCH_BROWSER_RUNS (default 12) runs of admit → first frame per system and condition.
+// Counts: VCME_BENCH_BROWSER_RUNS (default 10) runs of admit → first frame per system and condition.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -31,7 +31,7 @@ import { fmt, type Summary, summarize } from "./stats.ts";
 import { BENCH_SECRET, startDatabase } from "./vcme-stack.ts";
 
 const RTT_MS = 100;
-const runs = Math.max(1, Number(process.env.VCME_BENCH_BROWSER_RUNS ?? 12));
+const runs = Math.max(1, Number(process.env.VCME_BENCH_BROWSER_RUNS ?? 10));
 /** Runs of the round-trip count per role and condition, and of the two-person frame count. */
 const shortRuns = Math.max(1, Math.min(5, Math.round(runs / 2.5)));
 
