@@ -8,7 +8,7 @@ import { RoomHarness } from "./support/room-harness";
 // Vitest exposes the process environment here (`npm run test:soak` sets VCME_SOAK=1).
 const { env } = import.meta as ImportMeta & { env: Record<string, string | undefined> };
 const SOAK = env.VCME_SOAK === "1" || env.VCME_SOAK === "true";
-const FRAMES_PER_ROLE = SOAK ? 50_000 : 4_000;
+const FRAMES_PER_ROLE = SOAK ? 50_000 : 3_000;
 // Tens of thousands of generated frames on a shared, sometimes heavily loaded machine.
 vi.setConfig({ testTimeout: 600_000 });
 

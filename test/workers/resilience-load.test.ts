@@ -20,7 +20,7 @@ const DURATION_MS = scaled(20_000, 120_000);
 const ACTION_GAP_MS = 250;
 const DELIVERY_TIMEOUT_MS = 15_000;
 
-vi.setConfig({ testTimeout: DURATION_MS + 240_000 });
+vi.setConfig({ testTimeout: DURATION_MS + 600_000 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -208,14 +208,20 @@ describe("load", () => {
     expect(figures.errors).toBe(0);
     expect(figures.leaves).toBeGreaterThan(0);
 
-    // Every stay of the run reaches Postgres: each room's outbox empties on its next flush.
-    let records = 0;
-    for (const call of calls) {
-      records += await outboxSize(call.link);
-      await advanceRoomClock(call.link, 5 * 60_000);
-      await runDurableObjectAlarm(roomStub(call.link));
+    // Every stay of the run reaches Postgres. Under heavy load some flushes time out and back off (at most
+    // 10 minutes); an hour on the rooms' clocks makes every retry due.
+    const queued = await Promise.all(calls.map((call) => outboxSize(call.link)));
+    const records = queued.reduce((a, b) => a + b, 0);
+    let left = records;
+    for (let round = 1; round <= 3 && left > 0; round++) {
+      await Promise.all(
+        calls.map(async (call) => {
+          await advanceRoomClock(call.link, round * 60 * 60_000);
+          await runDurableObjectAlarm(roomStub(call.link));
+        }),
+      );
+      left = (await Promise.all(calls.map((call) => outboxSize(call.link)))).reduce((a, b) => a + b, 0);
     }
-    const left = (await Promise.all(calls.map((call) => outboxSize(call.link)))).reduce((a, b) => a + b, 0);
     console.log(
       `load: every participant record reached Postgres (the ${records} still queued at the end were ` +
         `written by the next flush; ${left} left over)`,
