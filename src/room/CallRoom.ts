@@ -233,13 +233,19 @@ export class CallRoom extends DurableObject<Env> {
 
   private async handle(event: RoomEvent): Promise<void> {
     const now = this.clock();
-    const result = step(this.state, event, {
-      now,
-      capacity: roomCapacity(this.env),
-      rateLimit: rateLimit(this.env),
-      newId: (prefix) => `${prefix}_${crypto.randomUUID()}`,
-      newToken: randomToken,
-    });
+    // The room owns its state and replaces it with the result, so the machine may work on it in place.
+    const result = step(
+      this.state,
+      event,
+      {
+        now,
+        capacity: roomCapacity(this.env),
+        rateLimit: rateLimit(this.env),
+        newId: (prefix) => `${prefix}_${crypto.randomUUID()}`,
+        newToken: randomToken,
+      },
+      "in-place",
+    );
     this.apply(result, now);
     await this.scheduleAlarm();
   }

@@ -681,3 +681,42 @@ describe("sessions and logs", () => {
     expect(room.state).toEqual(before);
   });
 });
+
+describe("in-place stepping (how CallRoom drives the machine)", () => {
+  it("says and does exactly what copying steps do, and copying steps leave their input alone", () => {
+    const script = (room: RoomHarness) => {
+      const { host, people } = room.room("Ann", "Bo");
+      const [ann, bo] = people;
+      if (!ann || !bo) throw new Error("no people");
+      room.send(ann.connection, {
+        event_type: "offer",
+        payload: { target_id: bo.participantId, data: { type: "offer", sdp: "v=0" } },
+      });
+      room.send(bo.connection, { event_type: "send_chat_message", payload: { text: "hi" } });
+      room.send(host.connection, { event_type: "raise_hand", payload: { raised: true } });
+      room.send(bo.connection, "garbage");
+      room.run({ type: "close", connectionId: ann.connection });
+      room.now += 60_000;
+      room.run({ type: "tick" });
+      return room;
+    };
+    const copied = new RoomHarness();
+    const inPlace = new RoomHarness();
+    inPlace.mode = "in-place";
+    script(copied);
+    script(inPlace);
+    expect(inPlace.state).toEqual(copied.state);
+    expect([...inPlace.inbox]).toEqual([...copied.inbox]);
+    expect(inPlace.records).toEqual(copied.records);
+
+    const input = copied.state;
+    const before = structuredClone(input);
+    const result = step(
+      input,
+      { type: "tick" },
+      { now: copied.now + 1, capacity: 12, newId: (p) => p, newToken: () => "t" },
+    );
+    expect(input).toEqual(before);
+    expect(result.state).not.toBe(input);
+  });
+});

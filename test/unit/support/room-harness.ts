@@ -24,6 +24,8 @@ export class RoomHarness {
   capacity: number;
   /** As `StepContext.rateLimit`: undefined is the contract's limit, null none. */
   rateLimit: StepContext["rateLimit"];
+  /** "in-place" drives the machine the way CallRoom does. */
+  mode: "copy" | "in-place" = "copy";
   readonly inbox = new Map<string, ServerFrame[]>();
   readonly closed = new Map<string, number>();
   readonly records: OutboxRecord[] = [];
@@ -35,13 +37,18 @@ export class RoomHarness {
   }
 
   run(event: RoomEvent): StepResult {
-    const result = step(this.state, event, {
-      now: this.now,
-      capacity: this.capacity,
-      rateLimit: this.rateLimit,
-      newId: (prefix) => `${prefix}_${++this.seq}`,
-      newToken: () => `token-${++this.seq}`,
-    });
+    const result = step(
+      this.state,
+      event,
+      {
+        now: this.now,
+        capacity: this.capacity,
+        rateLimit: this.rateLimit,
+        newId: (prefix) => `${prefix}_${++this.seq}`,
+        newToken: () => `token-${++this.seq}`,
+      },
+      this.mode,
+    );
     this.state = result.state;
     this.last = result;
     for (const { to, frame } of result.messages) {
