@@ -96,7 +96,10 @@ export async function startDirectWorker(
     compatibilityDate: "2026-04-20",
     cf: false,
     host: "127.0.0.1",
-    durableObjects: { CALL_ROOM: { className: "CallRoom", useSQLite: true } },
+    durableObjects: {
+      CALL_ROOM: { className: "CallRoom", useSQLite: true },
+      RATE_LIMITER: { className: "RateLimiter", useSQLite: true },
+    },
     bindings: {
       APP_ENV: "benchmark",
       JWT_SECRET: BENCH_SECRET,
