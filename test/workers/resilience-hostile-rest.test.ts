@@ -9,7 +9,7 @@ import { scaled } from "./support/fuzz-soak";
 // Hundreds of real requests through workerd into PostgreSQL on a shared 2-core machine.
 vi.setConfig({ testTimeout: 240_000 });
 
-const RUNS = scaled(30, 400);
+const RUNS = scaled(30, 150);
 /** Statuses the contract allows for a refused request (PROTOCOL.md §1). */
 const CLIENT_ERRORS = new Set([400, 401, 403, 404, 405, 409, 413, 415, 422, 426, 429]);
 
