@@ -31,9 +31,10 @@ function feed(room: RoomHarness, connection: string, frame: WireFrame) {
   return room.run({ type: "frame", connectionId: connection, data: null, bytes: frame.data.byteLength });
 }
 
-/** The room state without the per-connection counters a bad frame is allowed to move. */
+/** A copy of the room state without the per-connection counters a bad frame is allowed to move. */
 function roster(room: RoomHarness) {
-  const { connections, ...rest } = room.state;
+  // A deep copy: the room may step its state in place.
+  const { connections, ...rest } = structuredClone(room.state);
   return {
     ...rest,
     connections: Object.fromEntries(
