@@ -48,13 +48,17 @@ export async function floorPeer(port: number): Promise<RelayPeer> {
 /** A peer of the PeerJS server (scripts/bench/relays/peerjs.ts), speaking its wire protocol. */
 export async function peerjsPeer(port: number): Promise<RelayPeer> {
   const id = randomUUID();
-  const ws = await openSocket(`ws://127.0.0.1:${port}/peerjs?key=peerjs&id=${id}&token=${randomUUID()}`);
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/peerjs?key=peerjs&id=${id}&token=${randomUUID()}`, {
+    perMessageDeflate: false,
+  });
   const handlers: Array<(from: string, kind: Kind, body: string) => void> = [];
   const others: string[] = [];
   let opened: () => void = () => {};
-  const open = new Promise<void>((resolve) => {
+  const open = new Promise<void>((resolve, reject) => {
     opened = resolve;
+    ws.once("error", reject);
   });
+  // Listening before the socket opens: the server's OPEN can arrive in the same read as the handshake.
   ws.on("message", (data) => {
     const frame = JSON.parse(String(data)) as { type: string; src?: string; payload?: { sdp?: string } };
     if (frame.type === "OPEN") return opened();

@@ -48,13 +48,10 @@ const row = (what: string, system: string, result: string, target = "") => {
 const ms = (s: Summary) => `p50 ${fmt(s.p50)} ms · p99 ${fmt(s.p99)} ms (n=${s.n})`;
 
 async function startRelayProcess(file: string): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(
-    path.join(root, "node_modules/.bin/tsx"),
-    [path.join(root, "scripts/bench/relays", file)],
-    {
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
+  // `node --import tsx`, not the tsx wrapper, so the pid is the relay's own (its CPU time is read from /proc).
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/bench/relays", file)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout?.on("data", (chunk: Buffer) => {
       const match = /listening (\d+)/.exec(String(chunk));
@@ -216,9 +213,11 @@ async function main() {
         () => peerjs.child.kill(),
       );
       const count = 2000;
+      console.log("relay: connecting 25 pairs to each relay…");
       const floorPairs = await pairs(() => floorPeer(floor.port), 25);
       const peerjsPairs = await pairs(() => peerjsPeer(peerjs.port), 25);
       const roomDirect = await roomPairs(worker, db, 25);
+      console.log("relay: 2 000 round trips on each, interleaved…");
       // Interleaved in slices, so warm-up and machine noise fall on all three alike.
       const slices = 10;
       const samples = { floor: [] as number[], peerjs: [] as number[], direct: [] as number[] };
@@ -263,6 +262,7 @@ async function main() {
       }
 
       // Full load: 12 peers each keeping 32 frames in flight for 5 s.
+      console.log("relay: full load…");
       const seconds = 5;
       const floorPeers = await Promise.all(Array.from({ length: 12 }, () => floorPeer(floor.port)));
       const floorCpu0 = floor.child.pid ? cpuMs(floor.child.pid) : 0;
