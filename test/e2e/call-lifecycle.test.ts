@@ -202,6 +202,14 @@ describe("joining, healing and leaving a call in real browsers", () => {
     await expect.poll(async () => (await probeVideo(guest, "Eve")).audioLive).toBe(true);
   });
 
+  it("closing the tab leaves the call at once (pagehide sends leave_room), not after the 30 s resume grace", async () => {
+    const { host, guest } = await twoInCall("Pia", "Quinn", "Tab closed");
+    const closedAt = Date.now();
+    await guest.page.close({ runBeforeUnload: true });
+    await tile(host, "Quinn").waitFor({ state: "detached", timeout: 10_000 });
+    expect(Date.now() - closedAt).toBeLessThan(10_000);
+  });
+
   it("a host removes someone; someone leaves; the host ends the call for everyone and cameras are released", async () => {
     const { host, path } = await callWithHost("Sam", "Ending");
     const removed = await person(browser, "Tia");
