@@ -1,6 +1,6 @@
 import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
-import { CameraIcon, MicIcon } from "./Tile";
+import { CameraIcon, Icon, MicIcon } from "./icons";
 
 export const EMOJIS = ["👍", "👏", "😂", "❤️", "🎉", "😮"] as const;
 
@@ -113,25 +113,6 @@ export function Controls(props: ControlsProps) {
         </button>
       )}
     </div>
-  );
-}
-
-/** A 24×24 line icon. */
-function Icon({ d }: { d: string }) {
-  return (
-    <svg
-      viewBox="0 0 24 24"
-      width="18"
-      height="18"
-      aria-hidden="true"
-      fill="none"
-      stroke="currentColor"
-      stroke-width="2"
-      stroke-linecap="round"
-      stroke-linejoin="round"
-    >
-      <path d={d} />
-    </svg>
   );
 }
 

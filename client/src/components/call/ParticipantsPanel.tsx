@@ -1,5 +1,5 @@
 import type { Participant } from "../../rtc/frames";
-import { MicIcon } from "./Tile";
+import { MicIcon } from "./icons";
 
 interface ParticipantsPanelProps {
   self: Participant;

@@ -2,6 +2,7 @@ import type { ReadonlySignal } from "@preact/signals";
 import type { Reaction } from "../../models/call-state";
 import type { Participant } from "../../rtc/frames";
 import type { PeerLink } from "../../rtc/PeerLink";
+import { CameraIcon, MicIcon } from "./icons";
 import { Quality } from "./Quality";
 import { Video } from "./Video";
 
@@ -93,42 +94,4 @@ export function initials(name: string): string {
     .map((w) => (w ? Array.from(w)[0] : ""))
     .join("")
     .toUpperCase();
-}
-
-export function MicIcon({ off = false }: { off?: boolean }) {
-  return (
-    <svg
-      viewBox="0 0 24 24"
-      width="18"
-      height="18"
-      aria-hidden="true"
-      fill="none"
-      stroke="currentColor"
-      stroke-width="2"
-      stroke-linecap="round"
-    >
-      <rect x="9" y="3" width="6" height="11" rx="3" />
-      <path d="M5 11a7 7 0 0 0 14 0M12 18v3" />
-      {off && <path d="M4 4l16 16" />}
-    </svg>
-  );
-}
-
-export function CameraIcon({ off = false }: { off?: boolean }) {
-  return (
-    <svg
-      viewBox="0 0 24 24"
-      width="18"
-      height="18"
-      aria-hidden="true"
-      fill="none"
-      stroke="currentColor"
-      stroke-width="2"
-      stroke-linejoin="round"
-    >
-      <rect x="3" y="6" width="13" height="12" rx="2" />
-      <path d="M16 10l5-3v10l-5-3z" />
-      {off && <path d="M3 3l18 18" stroke-linecap="round" />}
-    </svg>
-  );
 }
