@@ -21,6 +21,17 @@ import { type CallModel, createCallModel, FatalConnectError } from "../models/ca
 import type { CallPhase } from "../models/call-state";
 import type { IceServersAnswer } from "../rtc/ice";
 
+/** A ticket lives 60 s; one younger than this is still good for a connection or an ICE-servers request. */
+const TICKET_REUSE_MS = 40_000;
+
+interface HeldTicket {
+  ticket: Ticket;
+  at: number;
+}
+
+const usable = (held: HeldTicket | null): Ticket | null =>
+  held && Date.now() - held.at < TICKET_REUSE_MS ? held.ticket : null;
+
 /** `/call/:link` and `/embed/:link`: the join page, then the waiting room, the call and its last screen. */
 export function Call({ link }: { link: string }) {
   const { path } = useLocation();
@@ -35,6 +46,8 @@ export function Call({ link }: { link: string }) {
   const signedIn = session.status.value === "signed_in";
   const modelRef = useRef<CallModel | null>(null);
   modelRef.current = model.value;
+  // The ticket fetched to learn the role, kept so joining soon after costs no second request.
+  const prefetched = useRef<HeldTicket | null>(null);
 
   useEffect(() => {
     api.publicCall(link).then(
@@ -56,6 +69,7 @@ export function Call({ link }: { link: string }) {
     }
     api.ticket(link, {}).then(
       (ticket) => {
+        prefetched.current = { ticket, at: Date.now() };
         isHost.value = ticketIsHost(ticket.ticket);
       },
       () => undefined,
@@ -69,17 +83,22 @@ export function Call({ link }: { link: string }) {
     busy.value = true;
     joinError.value = undefined;
     const body = signedIn ? {} : { display_name: choice.displayName ?? "" };
+    const held = signedIn && usable(prefetched.current) ? prefetched.current : null;
+    prefetched.current = null;
     let first: Ticket | null;
     try {
-      first = await api.ticket(link, body);
+      first = held?.ticket ?? (await api.ticket(link, body));
     } catch (error) {
       joinError.value = describeError(error);
       busy.value = false;
       return;
     }
     isHost.value = ticketIsHost(first.ticket);
+    // The latest ticket also serves a guest's ICE-servers request while it is young.
+    let latest: HeldTicket | null = held ?? { ticket: first, at: Date.now() };
     const freshTicket = async (): Promise<Ticket> => {
       const ticket = first ?? (await api.ticket(link, body));
+      if (!first) latest = { ticket, at: Date.now() };
       first = null;
       return ticket;
     };
@@ -107,7 +126,11 @@ export function Call({ link }: { link: string }) {
       },
       async iceServers(): Promise<IceServersAnswer> {
         if (session.status.peek() === "signed_in") return api.iceServers() as Promise<IceServersAnswer>;
-        const ticket = await api.ticket(link, body);
+        let ticket = usable(latest);
+        if (!ticket) {
+          ticket = await api.ticket(link, body);
+          latest = { ticket, at: Date.now() };
+        }
         const response = await fetch("/api/ice-servers", {
           headers: { authorization: `Bearer ${ticket.ticket}` },
         });
