@@ -1,26 +1,15 @@
 import { useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
-import { useLocation } from "preact-iso";
-import { describeError, safeNext, session } from "../api";
+import { describeError, session } from "../api";
 import { Alert } from "../components/Alert";
+import { useAuthPage } from "../components/auth-page";
 import { Field } from "../components/Field";
 import { Spinner } from "../components/Spinner";
 
 /** Log in with email and password; goes back to `?next=` afterwards. */
 export function Login() {
-  const { path, query, route } = useLocation();
   const busy = useSignal(false);
   const error = useSignal<string | null>(null);
-  const next = safeNext(query.next);
-  const signupHref = next === "/" ? "/signup" : `/signup?next=${encodeURIComponent(next)}`;
-
-  const status = session.status.value;
-
-  useEffect(() => {
-    document.title = "Log in · VCME";
-    // Only while this page is the one shown: during the switch to `next` its query is already gone.
-    if (status === "signed_in" && path === "/login") route(next, true);
-  }, [status, path, next, route]);
+  const { otherHref: signupHref } = useAuthPage("Log in", "/login", "/signup");
 
   async function submit(event: SubmitEvent) {
     event.preventDefault();

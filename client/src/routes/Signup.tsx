@@ -1,8 +1,7 @@
 import { useSignal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
-import { useLocation } from "preact-iso";
-import { describeError, safeNext, session } from "../api";
+import { describeError, session } from "../api";
 import { Alert } from "../components/Alert";
+import { useAuthPage } from "../components/auth-page";
 import { Field } from "../components/Field";
 import { Spinner } from "../components/Spinner";
 
@@ -27,20 +26,10 @@ function check(name: string, email: string, password: string): Problems {
 
 /** Create an account. */
 export function Signup() {
-  const { path, query, route } = useLocation();
   const busy = useSignal(false);
   const error = useSignal<string | null>(null);
   const problems = useSignal<Problems>({});
-  const next = safeNext(query.next);
-  const loginHref = next === "/" ? "/login" : `/login?next=${encodeURIComponent(next)}`;
-
-  const status = session.status.value;
-
-  useEffect(() => {
-    document.title = "Sign up · VCME";
-    // Only while this page is the one shown: during the switch to `next` its query is already gone.
-    if (status === "signed_in" && path === "/signup") route(next, true);
-  }, [status, path, next, route]);
+  const { otherHref: loginHref } = useAuthPage("Sign up", "/signup", "/login");
 
   async function submit(event: SubmitEvent) {
     event.preventDefault();
