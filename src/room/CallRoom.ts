@@ -151,6 +151,8 @@ export class CallRoom extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     this.alarmAt = null;
+    // Due outbox records first, so the schedule below does not see them overdue and wake the room again.
+    await this.flushOutbox();
     const now = this.clock();
     for (const [id, ws] of this.sockets) {
       const attachment = readAttachment(ws.deserializeAttachment());
@@ -168,7 +170,6 @@ export class CallRoom extends DurableObject<Env> {
       await this.gone(id);
     }
     await this.handle({ type: "tick" });
-    await this.flushOutbox();
     await this.scheduleAlarm();
   }
 
@@ -208,6 +209,9 @@ export class CallRoom extends DurableObject<Env> {
       });
     } catch (error) {
       if (!isConnectionError(error)) throw error;
+      const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
+      const reason = `${error instanceof Error ? error.message : String(error)}${cause}`;
+      console.warn(`outbox: Postgres unreachable (${reason}); ${pending.length} record(s) retried later`);
       for (const row of pending) {
         this.storage.retryLater(row.id, row.attempts + 1, this.clock() + backoff(row.attempts + 1));
       }

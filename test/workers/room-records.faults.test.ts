@@ -125,10 +125,13 @@ describe("call records in Postgres", () => {
     }
 
     // Replaying every record changes nothing: one row per person per session.
-    await runInDurableObject(roomStub(call.link), (_i, state) => {
+    await runInDurableObject(roomStub(call.link), async (_i, state) => {
       for (const { record } of saved) {
         state.storage.sql.exec("INSERT INTO outbox (record, next_attempt_at) VALUES (?, 0)", record);
       }
+      // Written behind the room's back, so nothing woke it: the last flush emptied the outbox and left no
+      // alarm. One is set (far ahead, so only runOutbox runs it).
+      await state.storage.setAlarm(Date.now() + 60 * 60_000);
     });
     await runOutbox(call.link);
     expect(await outboxSize(call.link)).toBe(0);

@@ -36,49 +36,50 @@ function HistoryTable() {
         </Alert>
       )}
       {!history.loaded.value && history.loading.value && <Loading text="Loading your call history…" />}
-      {history.loaded.value && logs.length === 0 ? (
-        <div class="empty">
-          <p>No calls yet.</p>
-          <p>
-            When you take part in a call, it shows up here with when you joined, how long you stayed and how
-            many people were there. <a href="/">Start a call</a>
-          </p>
-        </div>
-      ) : (
-        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable so keyboard users can scroll the table sideways on a narrow screen
-        <section class="table-wrap" aria-label="Call history table" tabIndex={0}>
-          <table class="data" aria-label="Call history">
-            <thead>
-              <tr>
-                <th scope="col">Title</th>
-                <th scope="col">Role</th>
-                <th scope="col">Joined</th>
-                <th scope="col" class="num">
-                  Duration
-                </th>
-                <th scope="col" class="num">
-                  Participants
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {logs.map((log) => (
-                <tr key={`${log.call_id}:${log.joined_at}`}>
-                  <td>{log.call_title}</td>
-                  <td>{log.role === "host" ? "Host" : "Participant"}</td>
-                  <td>
-                    <time dateTime={log.joined_at}>{formatDateTime(log.joined_at)}</time>
-                  </td>
-                  <td class="num">
-                    {log.left_at === null ? "In progress" : formatDuration(log.duration_seconds)}
-                  </td>
-                  <td class="num">{log.participant_count}</td>
+      {history.loaded.value &&
+        (logs.length === 0 ? (
+          <div class="empty">
+            <p>No calls yet.</p>
+            <p>
+              When you take part in a call, it shows up here with when you joined, how long you stayed and how
+              many people were there. <a href="/">Start a call</a>
+            </p>
+          </div>
+        ) : (
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable so keyboard users can scroll the table sideways on a narrow screen
+          <section class="table-wrap" aria-label="Call history table" tabIndex={0}>
+            <table class="data" aria-label="Call history">
+              <thead>
+                <tr>
+                  <th scope="col">Title</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Joined</th>
+                  <th scope="col" class="num">
+                    Duration
+                  </th>
+                  <th scope="col" class="num">
+                    Participants
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
-      )}
+              </thead>
+              <tbody>
+                {logs.map((log) => (
+                  <tr key={`${log.call_id}:${log.joined_at}`}>
+                    <td>{log.call_title}</td>
+                    <td>{log.role === "host" ? "Host" : "Participant"}</td>
+                    <td>
+                      <time dateTime={log.joined_at}>{formatDateTime(log.joined_at)}</time>
+                    </td>
+                    <td class="num">
+                      {log.left_at === null ? "In progress" : formatDuration(log.duration_seconds)}
+                    </td>
+                    <td class="num">{log.participant_count}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+        ))}
       {history.nextCursor.value && (
         <button
           type="button"
