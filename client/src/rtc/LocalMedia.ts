@@ -97,8 +97,20 @@ export class LocalMedia {
     if (track) track.enabled = kind === "audio" ? this.audio.value : this.video.value;
   }
 
-  /** Front ↔ back camera on a phone. */
+  /**
+   * Front ↔ back camera on a phone; where cameras do not say which way they face (a laptop with a
+   * second camera plugged in), the next camera in the browser's list.
+   */
   async flipCamera(): Promise<void> {
+    const current = this.track("video");
+    if (current && (current.getCapabilities?.().facingMode ?? []).length === 0) {
+      const cameras = (await navigator.mediaDevices.enumerateDevices()).filter(
+        (device) => device.kind === "videoinput" && device.deviceId,
+      );
+      const at = cameras.findIndex((camera) => camera.deviceId === current.getSettings().deviceId);
+      const next = cameras[(at + 1) % cameras.length];
+      if (cameras.length > 1 && next) return this.useDevice("video", next.deviceId);
+    }
     this.facing = this.facing === "user" ? "environment" : "user";
     const track = await this.acquire("video", cameraConstraints(undefined, this.facing));
     if (track) track.enabled = this.video.value;

@@ -21,12 +21,17 @@ export const CHROMIUM_ARGS = [
   "--no-sandbox",
 ];
 
-/** Launches headless Chromium. */
-export function launchBrowser(): Promise<Browser> {
+/**
+ * Launches headless Chromium. `overrides` replace the default flag of the same name, e.g.
+ * `--use-fake-device-for-media-stream=device-count=2` for two cameras.
+ */
+export function launchBrowser(overrides: string[] = []): Promise<Browser> {
+  const flag = (arg: string) => arg.split("=")[0];
+  const replaced = new Set(overrides.map(flag));
   return chromium.launch({
     executablePath: process.env.CHROME_PATH ?? "/usr/bin/chromium",
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS.filter((arg) => !replaced.has(flag(arg))), ...overrides],
   });
 }
 

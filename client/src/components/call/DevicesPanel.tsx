@@ -8,7 +8,7 @@ interface DevicesPanelProps {
   onClose(): void;
 }
 
-/** Pick another microphone or camera mid-call; on a phone, flip between front and back camera. */
+/** Pick another microphone or camera mid-call; flip between front and back camera (or to the next one). */
 export function DevicesPanel({ audioTrack, cameraTrack, onDevice, onFlip, onClose }: DevicesPanelProps) {
   const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
   useEffect(() => {
@@ -66,7 +66,7 @@ export function DevicesPanel({ audioTrack, cameraTrack, onDevice, onFlip, onClos
         </div>
         {cameras.length > 1 && (
           <button type="button" class="btn secondary" onClick={onFlip}>
-            Flip front/back
+            Flip camera
           </button>
         )}
       </div>
