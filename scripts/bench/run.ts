@@ -12,6 +12,7 @@ import { freePort } from "../local-db.ts";
 import { browserBenchmarks } from "./browser.ts";
 import { roundTrips, throughput } from "./relay-benches.ts";
 import { floorPeer, peerjsPeer, type RelayPeer } from "./relay-clients.ts";
+import { restUnderLoad } from "./rest-benches.ts";
 import { chatFanOut, manyRooms } from "./room-benches.ts";
 import { fmt, type Summary, summarize } from "./stats.ts";
 import {
@@ -332,9 +333,27 @@ async function main() {
     if (wanted("rest")) {
       // A fresh workerd, so nothing left from the room sections (closing sockets, alarms) is counted.
       await worker.stop();
-      const restWorker = await startDirectWorker(bundle, db);
+      // Limits scaled up so every request is served (the limiter still runs on each one, as in production).
+      const restWorker = await startDirectWorker(bundle, db, { RATE_LIMIT_SCALE: "1000" });
       cleanups.push(() => restWorker.stop());
       await restCpu(restWorker);
+      const load = await restUnderLoad(restWorker.url, 50, 10);
+      const failed = Object.entries(load.failures).map(([status, count]) => `${count}× ${status}`);
+      for (const [label, summary] of [
+        ["create call", load.createCall],
+        ["ticket", load.ticket],
+        ["call history", load.history],
+      ] as const) {
+        row(
+          `REST latency, ${label}, ${load.clients} concurrent clients`,
+          `VCME (workerd direct, ${db.postgres.singleSession ? "PGlite" : "PostgreSQL 15"})`,
+          `${ms(summary)}${failed.length ? ` · not 2xx: ${failed.join(", ")}` : " · 0 errors"}`,
+          "p50 and p99 reported",
+        );
+      }
+      notes.push(
+        `REST under load: ${load.clients} signed-in clients, each running ${load.rounds} rounds of create call → ticket → call history with one request in flight, all at once (${Math.round(load.wallMs)} ms wall); every request opens its own Postgres connection through the bridge, as a Worker does.`,
+      );
     }
 
     // Its own process, Postgres and dev stack, in a private network namespace (see browser.ts).
