@@ -15,6 +15,7 @@ import { hostileValue } from "../workers/support/fuzz-inputs";
 
 // The browser client checks room frames with small guards instead of shipping zod; these tests hold the
 // guards to the room's zod schemas: same verdict on every field the client reads, never stricter.
+// The generated cases take well under a second; the long timeouts are for a heavily loaded machine.
 
 const ann: Participant = {
   id: "p-ann",
@@ -165,7 +166,7 @@ describe("frames from the room, checked without zod", () => {
       ),
       { numRuns: 3000 },
     );
-  });
+  }, 60_000);
 
   it("never throws on any JSON", () => {
     fc.assert(
@@ -177,7 +178,7 @@ describe("frames from the room, checked without zod", () => {
       }),
       { numRuns: 1000 },
     );
-  });
+  }, 60_000);
 });
 
 describe("frames to the room", () => {
