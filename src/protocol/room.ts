@@ -1,66 +1,27 @@
-// zod/mini: the same schemas for a fraction of the size, since the browser client ships this file.
+// zod/mini, as small as zod gets. The browser client does not ship this file: it imports only types from
+// here, the plain values of room-constants.ts, and checks frames with client/src/rtc/frames.ts.
 import * as z from "zod/mini";
+import {
+  EMOJI_PATTERN,
+  MAX_CANDIDATES_PER_FRAME,
+  MAX_CHAT_LENGTH,
+  MAX_DECLINE_REASON_LENGTH,
+  MAX_EMOJI_LENGTH,
+  MAX_PARTICIPANT_ID_LENGTH,
+  MAX_RESUME_TOKEN_LENGTH,
+  ROOM_ERROR_CODES,
+} from "./room-constants";
 
 /**
  * The call room's wire contract (PROTOCOL.md §2): every frame is one JSON text message
- * `{"event_type": "...", "payload": {...}}`. Imported by the room (src/room/) and by the browser client;
- * both ends `safeParse` every frame they receive.
+ * `{"event_type": "...", "payload": {...}}`. The room (src/room/) `safeParse`s every frame it receives; the
+ * browser client's own guards check the fields it reads, and a unit test keeps the two in agreement.
  */
 
-/** Largest frame the room reads, in UTF-8 bytes; larger frames get `error` `payload_too_large`. */
-export const MAX_FRAME_BYTES = 64 * 1024;
-/** Longest chat message, in characters. */
-export const MAX_CHAT_LENGTH = 2000;
-/** How long a dropped participant's seat is kept for `join_room{resume_token}`. */
-export const RESUME_GRACE_MS = 30_000;
-/** Admitted people per call unless `ROOM_CAPACITY` says otherwise (a full mesh beyond this hurts everyone). */
-export const DEFAULT_ROOM_CAPACITY = 12;
-/** People knocking at once; further knocks get `error` `room_full` and are closed. */
-export const WAITING_ROOM_CAPACITY = 50;
-/** Sustained frames per second per socket; bursts up to `RATE_LIMIT_BURST` are allowed. */
-export const RATE_LIMIT_PER_SECOND = 50;
-export const RATE_LIMIT_BURST = 100;
-/** Bad frames in a row after which the socket is closed with `CLOSE_CODES.protocol_violation`. */
-export const MAX_BAD_FRAMES_IN_A_ROW = 20;
-/** A client sends `PING_FRAME` at least this often; sockets silent for `STALE_AFTER_MS` are closed. */
-export const PING_INTERVAL_MS = 20_000;
-export const STALE_AFTER_MS = 90_000;
-
-/** The exact heartbeat frames: the room answers them without waking up (`setWebSocketAutoResponse`). */
-export const PING_FRAME = '{"event_type":"ping","payload":{}}';
-export const PONG_FRAME = '{"event_type":"pong","payload":{}}';
-
-/** WebSocket close codes the room uses. */
-export const CLOSE_CODES = {
-  /** Normal close after `leave_room`. */
-  normal: 1000,
-  /** No ping or frame for `STALE_AFTER_MS`. */
-  stale: 4000,
-  /** The same participant resumed on another socket. */
-  replaced: 4001,
-  /** Declined from the waiting room or removed by a host. */
-  removed: 4003,
-  /** The call ended (`end_call`) or was deleted. */
-  terminated: 4004,
-  /** Too many bad frames in a row. */
-  protocol_violation: 4008,
-  /** The room or its waiting room is full. */
-  room_full: 4009,
-} as const;
-export type CloseCode = (typeof CLOSE_CODES)[keyof typeof CLOSE_CODES];
+export * from "./room-constants";
 
 /** Codes of the `error` event. */
-export const roomErrorCodeSchema = z.enum([
-  "invalid_message",
-  "unknown_event",
-  "not_in_room",
-  "not_host",
-  "unknown_participant",
-  "payload_too_large",
-  "rate_limited",
-  "already_joined",
-  "room_full",
-]);
+export const roomErrorCodeSchema = z.enum(ROOM_ERROR_CODES);
 export type RoomErrorCode = z.infer<typeof roomErrorCodeSchema>;
 
 export const roleSchema = z.enum(["host", "participant"]);
@@ -84,7 +45,7 @@ export const participantSchema = z.object({
 });
 export type Participant = z.infer<typeof participantSchema>;
 
-const participantId = z.string().check(z.minLength(1), z.maxLength(64));
+const participantId = z.string().check(z.minLength(1), z.maxLength(MAX_PARTICIPANT_ID_LENGTH));
 
 /** RTCSessionDescriptionInit. */
 export const sessionDescriptionSchema = z.object({
@@ -100,10 +61,6 @@ export const iceCandidateSchema = z.object({
   usernameFragment: z.optional(z.nullable(z.string())),
 });
 
-// One emoji: a flag, a keycap, or pictographs (with skin tones and variation selectors) joined by ZWJ.
-const EMOJI =
-  /^(?:\p{Regional_Indicator}{2}|[#*0-9]\uFE0F?\u20E3|\p{Extended_Pictographic}[\uFE0F\u{1F3FB}-\u{1F3FF}]*(?:\u200D\p{Extended_Pictographic}[\uFE0F\u{1F3FB}-\u{1F3FF}]*)*)$/u;
-
 const empty = z.object({});
 
 const frame = <T extends string, P extends z.ZodMiniType>(eventType: T, payload: P) =>
@@ -114,7 +71,7 @@ const frame = <T extends string, P extends z.ZodMiniType>(eventType: T, payload:
 export const joinRoomSchema = frame(
   "join_room",
   z.object({
-    resume_token: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+    resume_token: z.optional(z.string().check(z.minLength(1), z.maxLength(MAX_RESUME_TOKEN_LENGTH))),
     audio: z.optional(z.boolean()),
     video: z.optional(z.boolean()),
   }),
@@ -125,7 +82,10 @@ export const acceptParticipantSchema = frame(
 );
 export const declineParticipantSchema = frame(
   "decline_participant",
-  z.object({ participant_id: participantId, reason: z.optional(z.string().check(z.maxLength(200))) }),
+  z.object({
+    participant_id: participantId,
+    reason: z.optional(z.string().check(z.maxLength(MAX_DECLINE_REASON_LENGTH))),
+  }),
 );
 export const removeParticipantSchema = frame(
   "remove_participant",
@@ -143,7 +103,11 @@ export const iceCandidateFrameSchema = frame(
   "ice_candidate",
   z.object({
     target_id: participantId,
-    data: z.union([iceCandidateSchema, z.array(iceCandidateSchema).check(z.maxLength(100)), z.null()]),
+    data: z.union([
+      iceCandidateSchema,
+      z.array(iceCandidateSchema).check(z.maxLength(MAX_CANDIDATES_PER_FRAME)),
+      z.null(),
+    ]),
   }),
 );
 export const mediaStateSchema = frame(
@@ -166,7 +130,9 @@ export const sendChatMessageSchema = frame(
 );
 export const sendEmojiSchema = frame(
   "send_emoji",
-  z.object({ emoji: z.string().check(z.maxLength(32), z.regex(EMOJI, "must be one emoji")) }),
+  z.object({
+    emoji: z.string().check(z.maxLength(MAX_EMOJI_LENGTH), z.regex(EMOJI_PATTERN, "must be one emoji")),
+  }),
 );
 export const leaveRoomSchema = frame("leave_room", empty);
 export const endCallSchema = frame("end_call", empty);

@@ -1,7 +1,10 @@
 import { createModel, signal } from "@preact/signals";
-
-/** Why a camera or microphone is not available, in the terms the join page explains. */
-export type DeviceProblem = "blocked" | "missing" | "busy" | "insecure" | "failed";
+import {
+  cameraConstraints,
+  classifyMediaError,
+  type DeviceProblem,
+  microphoneConstraints,
+} from "../rtc/capture";
 
 export interface DeviceOption {
   id: string;
@@ -16,36 +19,6 @@ export interface DevicesInit {
 }
 
 const PICKS_KEY = "vcme:devices";
-
-/** The capture settings every call uses: 720p at up to 30 fps, and cleaned-up speech. */
-export function videoConstraints(deviceId?: string): MediaTrackConstraints {
-  return {
-    ...(deviceId ? { deviceId: { exact: deviceId } } : {}),
-    width: { ideal: 1280 },
-    height: { ideal: 720 },
-    frameRate: { ideal: 30, max: 30 },
-  };
-}
-
-export function audioConstraints(deviceId?: string): MediaTrackConstraints {
-  return {
-    ...(deviceId ? { deviceId: { exact: deviceId } } : {}),
-    echoCancellation: true,
-    noiseSuppression: true,
-    autoGainControl: true,
-  };
-}
-
-/** Maps getUserMedia's DOMException names to what a person can do about them. */
-export function classifyMediaError(error: unknown): DeviceProblem {
-  const name = typeof error === "object" && error !== null && "name" in error ? String(error.name) : "";
-  if (name === "NotAllowedError" || name === "SecurityError" || name === "PermissionDeniedError")
-    return "blocked";
-  if (name === "NotFoundError" || name === "OverconstrainedError" || name === "DevicesNotFoundError")
-    return "missing";
-  if (name === "NotReadableError" || name === "AbortError" || name === "TrackStartError") return "busy";
-  return "failed";
-}
 
 function mediaDevices(): MediaDevices | null {
   if (typeof window !== "undefined" && !window.isSecureContext) return null;
@@ -148,7 +121,7 @@ export const DevicesModel = createModel((init: DevicesInit = {}) => {
       return null;
     }
     const chosen = kind === "audio" ? audioDeviceId.value : videoDeviceId.value;
-    const constraints = kind === "audio" ? audioConstraints(chosen) : videoConstraints(chosen);
+    const constraints = kind === "audio" ? microphoneConstraints(chosen) : cameraConstraints(chosen);
     try {
       const got = await devices.getUserMedia({ [kind]: constraints });
       problem.value = null;
@@ -183,8 +156,8 @@ export const DevicesModel = createModel((init: DevicesInit = {}) => {
           // One request, so the browser asks for both permissions at once.
           try {
             const got = await devices.getUserMedia({
-              audio: audioConstraints(audioDeviceId.value),
-              video: videoConstraints(videoDeviceId.value),
+              audio: microphoneConstraints(audioDeviceId.value),
+              video: cameraConstraints(videoDeviceId.value),
             });
             audio = got.getAudioTracks()[0] ?? null;
             video = got.getVideoTracks()[0] ?? null;

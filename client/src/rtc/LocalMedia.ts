@@ -2,30 +2,8 @@
 // side keeps its decoder and the light goes back on instantly); switching devices stops the old track
 // first (phones allow one camera at a time) and hands the new one to every connection by `replaceTrack`.
 import { signal } from "@preact/signals";
+import { cameraConstraints, classifyMediaError, microphoneConstraints } from "./capture";
 import type { Slot } from "./PeerLink";
-
-/** 720p/30 from the camera; a phone starts on its front camera. */
-export function cameraConstraints(
-  deviceId?: string,
-  facingMode?: "user" | "environment",
-): MediaTrackConstraints {
-  return {
-    width: { ideal: 1280 },
-    height: { ideal: 720 },
-    frameRate: { ideal: 30, max: 30 },
-    ...(deviceId ? { deviceId: { exact: deviceId } } : { facingMode: facingMode ?? "user" }),
-  };
-}
-
-/** Echo cancellation and noise suppression on, as a call needs them. */
-export function microphoneConstraints(deviceId?: string): MediaTrackConstraints {
-  return {
-    echoCancellation: true,
-    noiseSuppression: true,
-    autoGainControl: true,
-    ...(deviceId ? { deviceId: { exact: deviceId } } : {}),
-  };
-}
 
 /** Whether this browser can share a screen at all (phones mostly cannot). */
 export function canShareScreen(): boolean {
@@ -199,13 +177,14 @@ export class LocalMedia {
   }
 }
 
+const problemText = {
+  blocked: (device: string) => `The ${device} is blocked. Allow it in the browser's site settings.`,
+  missing: (device: string) => `No ${device} was found.`,
+  busy: (device: string) => `The ${device} is in use by another app.`,
+  failed: (device: string) => `The ${device} could not be started.`,
+};
+
 /** A getUserMedia failure in words a person understands. */
 export function describeDeviceError(error: unknown, kind: "audio" | "video"): string {
-  const device = kind === "audio" ? "microphone" : "camera";
-  const name = error instanceof DOMException ? error.name : "";
-  if (name === "NotAllowedError" || name === "SecurityError")
-    return `The ${device} is blocked. Allow it in the browser's site settings.`;
-  if (name === "NotFoundError" || name === "OverconstrainedError") return `No ${device} was found.`;
-  if (name === "NotReadableError") return `The ${device} is in use by another app.`;
-  return `The ${device} could not be started.`;
+  return problemText[classifyMediaError(error)](kind === "audio" ? "microphone" : "camera");
 }

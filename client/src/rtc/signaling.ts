@@ -3,7 +3,7 @@
 // backoff and jitter, asking for a fresh URL (a new 60 s ticket) each time. What to say after opening
 // (join_room with the resume token) is the call model's business.
 
-import { PING_INTERVAL_MS } from "../../../src/protocol/room";
+import { PING_INTERVAL_MS } from "../../../src/protocol/room-constants";
 import { backoffDelay } from "./backoff";
 import {
   CLOSE_CODES,

@@ -1,7 +1,8 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useMemo } from "preact/hooks";
 import { loginPath, type PublicCall, session } from "../../api";
-import { type DeviceProblem, DevicesModel } from "../../models/devices";
+import { DevicesModel } from "../../models/devices";
+import type { DeviceProblem } from "../../rtc/capture";
 import { Alert } from "../Alert";
 import { Field } from "../Field";
 import { Spinner } from "../Spinner";

@@ -1,0 +1,39 @@
+// What every camera and microphone capture asks for, on the join page (models/devices.ts) and in the call
+// (LocalMedia.ts), and what a failed capture means.
+
+/** Why a camera or microphone is not available, in terms a person can act on. */
+export type DeviceProblem = "blocked" | "missing" | "busy" | "insecure" | "failed";
+
+/** 720p at up to 30 fps; without a chosen device, a phone uses its front camera (or `facingMode`). */
+export function cameraConstraints(
+  deviceId?: string,
+  facingMode: "user" | "environment" = "user",
+): MediaTrackConstraints {
+  return {
+    width: { ideal: 1280 },
+    height: { ideal: 720 },
+    frameRate: { ideal: 30, max: 30 },
+    ...(deviceId ? { deviceId: { exact: deviceId } } : { facingMode }),
+  };
+}
+
+/** Echo cancellation and noise suppression on, as a call needs them. */
+export function microphoneConstraints(deviceId?: string): MediaTrackConstraints {
+  return {
+    echoCancellation: true,
+    noiseSuppression: true,
+    autoGainControl: true,
+    ...(deviceId ? { deviceId: { exact: deviceId } } : {}),
+  };
+}
+
+/** Maps getUserMedia's DOMException names (older browsers' too) to what a person can do about them. */
+export function classifyMediaError(error: unknown): Exclude<DeviceProblem, "insecure"> {
+  const name = typeof error === "object" && error !== null && "name" in error ? String(error.name) : "";
+  if (name === "NotAllowedError" || name === "SecurityError" || name === "PermissionDeniedError")
+    return "blocked";
+  if (name === "NotFoundError" || name === "OverconstrainedError" || name === "DevicesNotFoundError")
+    return "missing";
+  if (name === "NotReadableError" || name === "AbortError" || name === "TrackStartError") return "busy";
+  return "failed";
+}
