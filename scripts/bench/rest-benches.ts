@@ -76,3 +76,37 @@ export async function restUnderLoad(baseUrl: string, clients: number, rounds: nu
     failures,
   };
 }
+
+/** `count` people who already have accounts log in at the same moment; each login's latency. */
+export async function concurrentLogins(
+  baseUrl: string,
+  count: number,
+): Promise<{ latency: Summary; failures: number }> {
+  const tag = Math.random().toString(36).slice(2, 8);
+  const password = "ef".repeat(32);
+  const emails = Array.from({ length: count }, (_, i) => `burst-${tag}-${i}@example.test`);
+  for (const email of emails) {
+    const response = await fetch(`${baseUrl}/api/auth/signup`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "Burst", email, password }),
+    });
+    await response.arrayBuffer();
+    if (!response.ok) throw new Error(`signup for the login burst failed: ${response.status}`);
+  }
+  let failures = 0;
+  const latency = await Promise.all(
+    emails.map(async (email) => {
+      const started = performance.now();
+      const response = await fetch(`${baseUrl}/api/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email, password }),
+      });
+      await response.arrayBuffer();
+      if (!response.ok) failures++;
+      return performance.now() - started;
+    }),
+  );
+  return { latency: summarize(latency), failures };
+}

@@ -12,7 +12,7 @@ import { freePort } from "../local-db.ts";
 import { browserBenchmarks } from "./browser.ts";
 import { roundTrips, throughput } from "./relay-benches.ts";
 import { floorPeer, peerjsPeer, type RelayPeer } from "./relay-clients.ts";
-import { restUnderLoad } from "./rest-benches.ts";
+import { concurrentLogins, restUnderLoad } from "./rest-benches.ts";
 import { chatFanOut, manyRooms } from "./room-benches.ts";
 import { fmt, type Summary, summarize } from "./stats.ts";
 import {
@@ -351,6 +351,13 @@ async function main() {
           "p50 and p99 reported",
         );
       }
+      const burst = await concurrentLogins(restWorker.url, 100);
+      row(
+        "100 logins at the same moment",
+        `VCME (workerd direct, ${db.postgres.singleSession ? "PGlite" : "PostgreSQL 15"})`,
+        `${ms(burst.latency)} · ${burst.failures} not 2xx`,
+        "0 errors (issue 9)",
+      );
       notes.push(
         `REST under load: ${load.clients} signed-in clients, each running ${load.rounds} rounds of create call → ticket → call history with one request in flight, all at once (${Math.round(load.wallMs)} ms wall); every request opens its own Postgres connection through the bridge, as a Worker does.`,
       );
