@@ -21,10 +21,12 @@ export const CHROMIUM_ARGS = [
   "--no-sandbox",
 ];
 
-/** Launches headless Chromium. */
-export function launchBrowser(): Promise<Browser> {
+/** Launches headless Chromium (`executablePath`: a wrapper, e.g. one that runs it in another namespace). */
+export function launchBrowser(
+  executablePath = process.env.CHROME_PATH ?? "/usr/bin/chromium",
+): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? "/usr/bin/chromium",
+    executablePath,
     headless: true,
     args: CHROMIUM_ARGS,
   });
