@@ -3,19 +3,20 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   admit,
   connections,
-  createCall,
   cutSocket,
   devicesReleased,
+  expectIceRestarted,
   expectMediaFlowing,
+  expectSeatResumed,
   guestKnocks,
-  hostJoins,
+  callWithHost as hostCall,
+  markTile,
   type Person,
   person,
   probeVideo,
   restartIce,
-  sentFrames,
-  signUp,
   tile,
+  twoInCall as twoPeople,
 } from "./call-support";
 import { launchBrowser } from "./support/browser";
 
@@ -33,43 +34,13 @@ describe("joining, healing and leaving a call in real browsers", () => {
     await browser?.close();
   });
 
-  async function callWithHost(hostName: string, title: string) {
-    const host = await person(browser, hostName);
-    people.push(host);
-    await signUp(host);
-    const path = await createCall(host, title);
-    await hostJoins(host, path);
-    return { host, path };
+  function callWithHost(hostName: string, title: string) {
+    return hostCall(browser, people, hostName, title);
   }
 
   /** A host and an admitted guest, each already receiving the other. */
-  async function twoInCall(hostName: string, guestName: string, title: string) {
-    const { host, path } = await callWithHost(hostName, title);
-    const guest = await person(browser, guestName);
-    people.push(guest);
-    await guestKnocks(guest, path);
-    await admit(host, guest);
-    await expectMediaFlowing(host, guestName);
-    await expectMediaFlowing(guest, hostName);
-    return { host, guest };
-  }
-
-  /** Both pages' connections use new ICE credentials and are back to stable signaling and connected. */
-  async function restarted(host: Person, guest: Person, before: { ufrag: string | null }[]) {
-    await expect
-      .poll(
-        async () =>
-          [...(await connections(host)), ...(await connections(guest))].map((c, i) => ({
-            signaling: c.signaling,
-            connection: c.connection,
-            newCredentials: c.ufrag !== null && c.ufrag !== before[i]?.ufrag,
-          })),
-        { timeout: 20_000 },
-      )
-      .toEqual([
-        { signaling: "stable", connection: "connected", newCredentials: true },
-        { signaling: "stable", connection: "connected", newCredentials: true },
-      ]);
+  function twoInCall(hostName: string, guestName: string, title: string) {
+    return twoPeople({ host: browser, guest: browser }, people, { host: hostName, guest: guestName }, title);
   }
 
   it("the host's lobby shows knocks; a cancelled knock disappears; a declined guest is told so", async () => {
@@ -142,15 +113,8 @@ describe("joining, healing and leaving a call in real browsers", () => {
   });
 
   it("a guest whose signaling socket drops gets the same seat back without knocking, media flowing throughout", async () => {
-    const { host, path } = await callWithHost("Quinn", "Healing");
-    const guest = await person(browser, "Rae");
-    people.push(guest);
-    await guestKnocks(guest, path);
-    await admit(host, guest);
-    await expectMediaFlowing(host, "Rae");
-    await expectMediaFlowing(guest, "Quinn");
-    // Mark the host's tile of the guest: the same element afterwards means the seat never changed hands.
-    await tile(host, "Rae").evaluate((element) => element.setAttribute("data-test-mark", "before-drop"));
+    const { host, guest } = await twoInCall("Quinn", "Rae", "Healing");
+    await markTile(host, "Rae", "before-drop");
     const framesBefore = (await probeVideo(host, "Rae")).frames;
 
     await cutSocket(guest);
@@ -162,14 +126,7 @@ describe("joining, healing and leaving a call in real browsers", () => {
       .filter({ hasText: "Reconnecting" })
       .waitFor({ state: "detached", timeout: 20_000 });
 
-    expect(await host.page.getByRole("list", { name: "Waiting room" }).count()).toBe(0);
-    // The new socket's first frame asked for the kept seat back.
-    const sockets = await sentFrames(guest);
-    expect(sockets.length).toBeGreaterThanOrEqual(2);
-    const firstOnNewSocket = JSON.parse(sockets.at(-1)?.[0] ?? "{}");
-    expect(firstOnNewSocket.event_type).toBe("join_room");
-    expect(firstOnNewSocket.payload.resume_token).toEqual(expect.any(String));
-    expect(await tile(host, "Rae").getAttribute("data-test-mark")).toBe("before-drop");
+    await expectSeatResumed(host, guest, "before-drop");
     // Signaling works again on the resumed seat: a mute reaches the host.
     await guest.page.getByRole("button", { name: "Microphone" }).click();
     await tile(host, "Rae").getByRole("img", { name: "Microphone off" }).waitFor();
@@ -184,7 +141,7 @@ describe("joining, healing and leaving a call in real browsers", () => {
     await restartIce(host);
 
     // New ICE credentials on both sides: the restart really happened.
-    await restarted(host, guest, before);
+    await expectIceRestarted(host, guest, before);
     await expectMediaFlowing(host, "Dee");
     await expectMediaFlowing(guest, "Cy");
   });
@@ -195,7 +152,7 @@ describe("joining, healing and leaving a call in real browsers", () => {
 
     await Promise.all([restartIce(host), restartIce(guest)]);
 
-    await restarted(host, guest, before);
+    await expectIceRestarted(host, guest, before);
     // Video frames are not asserted here: Chromium sometimes freezes the picture after the polite side's
     // rollback (frames decoded, none shown), which is why the product lets only one side restart ICE.
     await expect.poll(async () => (await probeVideo(host, "Fay")).audioLive).toBe(true);

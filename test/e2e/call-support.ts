@@ -85,6 +85,36 @@ export async function hostJoins(host: Person, path: string): Promise<void> {
   await inCall(host);
 }
 
+/** A new host (listed in `people`, so the test's cleanup closes it) signs up, creates a call and joins it. */
+export async function callWithHost(browser: Browser, people: Person[], hostName: string, title: string) {
+  const host = await person(browser, hostName);
+  people.push(host);
+  await signUp(host);
+  const path = await createCall(host, title);
+  await hostJoins(host, path);
+  return { host, path };
+}
+
+/**
+ * A host (in `hostBrowser`) and a guest admitted from the lobby (in `guestBrowser`), each already receiving
+ * the other; both are listed in `people`.
+ */
+export async function twoInCall(
+  browsers: { host: Browser; guest: Browser },
+  people: Person[],
+  names: { host: string; guest: string },
+  title: string,
+): Promise<{ host: Person; guest: Person }> {
+  const { host, path } = await callWithHost(browsers.host, people, names.host, title);
+  const guest = await person(browsers.guest, names.guest);
+  people.push(guest);
+  await guestKnocks(guest, path);
+  await admit(host, guest);
+  await expectMediaFlowing(host, names.guest);
+  await expectMediaFlowing(guest, names.host);
+  return { host, guest };
+}
+
 /** A guest opens the call, gives a name and knocks. */
 export async function guestKnocks(guest: Person, path: string): Promise<void> {
   await guest.page.goto(path);
@@ -195,6 +225,25 @@ export async function sentFrames(p: Person): Promise<string[][]> {
   });
 }
 
+/** Marks `viewer`'s tile of `name`: the same element later means the seat never changed hands. */
+export async function markTile(viewer: Person, name: string, mark: string): Promise<void> {
+  await tile(viewer, name).evaluate((element, value) => element.setAttribute("data-test-mark", value), mark);
+}
+
+/**
+ * `guest` is back on a new socket whose first frame asked for the kept seat, without knocking: `host` has
+ * no waiting room and still shows the tile marked with `markTile` before the drop.
+ */
+export async function expectSeatResumed(host: Person, guest: Person, mark: string): Promise<void> {
+  expect(await host.page.getByRole("list", { name: "Waiting room" }).count()).toBe(0);
+  const sockets = await sentFrames(guest);
+  expect(sockets.length).toBeGreaterThanOrEqual(2);
+  const firstOnNewSocket = JSON.parse(sockets.at(-1)?.[0] ?? "{}");
+  expect(firstOnNewSocket.event_type).toBe("join_room");
+  expect(firstOnNewSocket.payload.resume_token).toEqual(expect.any(String));
+  expect(await tile(host, guest.name).getAttribute("data-test-mark")).toBe(mark);
+}
+
 interface ConnectionProbe {
   signaling: string;
   connection: string;
@@ -213,6 +262,32 @@ export async function connections(p: Person): Promise<ConnectionProbe[]> {
         ufrag: /a=ice-ufrag:(\S+)/.exec(pc.localDescription?.sdp ?? "")?.[1] ?? null,
       }));
   });
+}
+
+/**
+ * The host's and the guest's connections (one each) use new ICE credentials — not those of `before`, the
+ * `connections` of both taken earlier — and are back to stable signaling and connected.
+ */
+export async function expectIceRestarted(
+  host: Person,
+  guest: Person,
+  before: ConnectionProbe[],
+  timeout = 20_000,
+): Promise<void> {
+  await expect
+    .poll(
+      async () =>
+        [...(await connections(host)), ...(await connections(guest))].map((c, i) => ({
+          signaling: c.signaling,
+          connection: c.connection,
+          newCredentials: c.ufrag !== null && c.ufrag !== before[i]?.ufrag,
+        })),
+      { timeout },
+    )
+    .toEqual([
+      { signaling: "stable", connection: "connected", newCredentials: true },
+      { signaling: "stable", connection: "connected", newCredentials: true },
+    ]);
 }
 
 /** The bitrate cap of the camera sender on each of the page's open peer connections. */
@@ -239,5 +314,32 @@ export async function cutSocket(p: Person): Promise<void> {
     const probe = (window as unknown as { __vcmeProbe: { sockets: WebSocket[] } }).__vcmeProbe;
     for (const socket of probe.sockets)
       if (socket.readyState === WebSocket.OPEN) socket.close(4000, "cut by test");
+  });
+}
+
+interface PairProbe {
+  local: string | null;
+  remote: string | null;
+}
+
+/** The addresses of the candidate pair each open peer connection of the page sends its media over. */
+export async function selectedPairs(p: Person): Promise<PairProbe[]> {
+  return p.page.evaluate(async () => {
+    const probe = (window as unknown as { __vcmeProbe: { connections: RTCPeerConnection[] } }).__vcmeProbe;
+    const open = probe.connections.filter((pc) => pc.connectionState !== "closed");
+    return Promise.all(
+      open.map(async (pc) => {
+        const stats = await pc.getStats();
+        let pairId: string | undefined;
+        stats.forEach((s) => {
+          if (s.type === "transport" && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId;
+        });
+        const pair = pairId === undefined ? undefined : stats.get(pairId);
+        return {
+          local: stats.get(pair?.localCandidateId)?.address ?? null,
+          remote: stats.get(pair?.remoteCandidateId)?.address ?? null,
+        };
+      }),
+    );
   });
 }

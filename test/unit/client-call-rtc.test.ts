@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { backoffDelay } from "../../client/src/rtc/backoff";
 import { type BatchTimers, createBatcher } from "../../client/src/rtc/batcher";
 import { videoLimitFor } from "../../client/src/rtc/bitrate";
-import { decideOnOffer, isPolite, restartDelay } from "../../client/src/rtc/negotiation";
+import { decideOnOffer, isPolite, restartAfterResume, restartDelay } from "../../client/src/rtc/negotiation";
 import { levelOf, readSample, sparklinePoints, summarize } from "../../client/src/rtc/stats";
 
 describe("reconnect backoff", () => {
@@ -163,6 +163,20 @@ describe("ICE restart timing", () => {
       expect(restartDelay(state, false)).toBeNull();
       expect(restartDelay(state, true)).toBeNull();
     }
+  });
+
+  it("once a dropped seat is back, the impolite side restarts a connection whose media went down meanwhile", () => {
+    // A 10 s network cut: the path came back by itself before the 4 s timer of the side that noticed
+    // late ran out, and whatever was signaled meanwhile had been dropped by the room.
+    expect(restartAfterResume({ polite: false, interrupted: true, signalingState: "stable" })).toBe(true);
+    // One side only, so the restarts never cross.
+    expect(restartAfterResume({ polite: true, interrupted: true, signalingState: "stable" })).toBe(false);
+    // Media kept flowing while only signaling was down: nothing to repair.
+    expect(restartAfterResume({ polite: false, interrupted: false, signalingState: "stable" })).toBe(false);
+    // A restart offer of its own is still waiting: it is sent again anyway.
+    expect(restartAfterResume({ polite: false, interrupted: true, signalingState: "have-local-offer" })).toBe(
+      false,
+    );
   });
 });
 

@@ -85,7 +85,9 @@ export function createCallModel(deps: CallModelDeps) {
         .catch((error: unknown) => console.warn("vcme: frame failed", error));
     },
     onStatus: (status: SocketStatus) => {
-      if (status === "reconnecting") state.value = setLink(state.peek(), "reconnecting");
+      if (status !== "reconnecting") return;
+      state.value = setLink(state.peek(), "reconnecting");
+      for (const peer of peers.peek().values()) peer.signalingLost();
     },
     onEnd: ({ code, reason }) => {
       const current = state.peek();
@@ -181,6 +183,8 @@ export function createCallModel(deps: CallModelDeps) {
               screen: media.screenTrack !== null,
             },
           });
+          // What the others sent meanwhile was dropped by the room: renegotiate where media suffered.
+          for (const peer of peers.peek().values()) peer.signalingBack();
         }
         return;
       }
@@ -198,6 +202,15 @@ export function createCallModel(deps: CallModelDeps) {
           if (state.peek().error !== null) state.value = { ...state.peek(), error: null };
         }, ERROR_SHOWN_MS);
         return;
+      case "participant_updated": {
+        // Their socket dropped (the room keeps the seat) or came back: the same as ours doing so.
+        const { id, connected } = frame.payload.participant;
+        const peer = peers.peek().get(id);
+        const wasAway = before.participants.find((p) => p.id === id)?.connected === false;
+        if (!connected) peer?.signalingLost();
+        else if (wasAway) peer?.signalingBack();
+        return;
+      }
       case "participant_left":
         unlink(frame.payload.participant_id);
         return;

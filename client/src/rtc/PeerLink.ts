@@ -6,7 +6,13 @@ import { signal } from "@preact/signals";
 import { type Batcher, createBatcher } from "./batcher";
 import type { VideoLimit } from "./bitrate";
 import type { ClientFrame } from "./frames";
-import { decideOnOffer, isPolite, restartDelay, shouldReportCandidateError } from "./negotiation";
+import {
+  decideOnOffer,
+  isPolite,
+  restartAfterResume,
+  restartDelay,
+  shouldReportCandidateError,
+} from "./negotiation";
 import { type Quality, readSample, type StatsSample, summarize } from "./stats";
 
 /** The three slots every connection carries, in m-line order. */
@@ -69,6 +75,9 @@ export class PeerLink {
   private restartTimer: ReturnType<typeof setTimeout> | null = null;
   private resendTimer: ReturnType<typeof setTimeout> | null = null;
   private resends = 0;
+  /** Signaling with this person is down (either socket); `interrupted`: the media path went down meanwhile. */
+  private signalingAway = false;
+  private interrupted = false;
   private lastSample: StatsSample | null = null;
   private videoLimit: VideoLimit | null = null;
 
@@ -159,6 +168,30 @@ export class PeerLink {
   /** New TURN credentials: used by the next ICE gathering (restart). */
   setIceServers(iceServers: RTCIceServer[]): void {
     if (!this.closed) this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers });
+  }
+
+  /** Signaling with this person stopped (our socket or theirs dropped): watch the media path meanwhile. */
+  signalingLost(): void {
+    if (this.closed) return;
+    if (!this.signalingAway) this.interrupted = false;
+    this.signalingAway = true;
+    if (this.pc.connectionState !== "connected") this.interrupted = true;
+  }
+
+  /** Signaling with this person works again: renegotiate if the media path went down meanwhile. */
+  signalingBack(): void {
+    if (this.closed || !this.signalingAway) return;
+    this.signalingAway = false;
+    const restart = restartAfterResume({
+      polite: this.polite,
+      interrupted: this.interrupted,
+      signalingState: this.pc.signalingState,
+    });
+    this.interrupted = false;
+    if (!restart) return;
+    if (this.restartTimer !== null) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+    this.restart();
   }
 
   /** Takes one `getStats()` sample and updates `quality`. */
@@ -295,6 +328,7 @@ export class PeerLink {
   private onConnectionState(): void {
     const state = this.pc.connectionState;
     this.connection.value = state;
+    if (this.signalingAway && state !== "connected") this.interrupted = true;
     if (this.restartTimer !== null) clearTimeout(this.restartTimer);
     this.restartTimer = null;
     if (state === "connected") {

@@ -69,3 +69,23 @@ export function restartDelay(state: ConnectionState, polite: boolean): number | 
   if (state === "disconnected") return DISCONNECTED_RESTART_MS + extra;
   return null;
 }
+
+/** What a connection knows when signaling with the other person works again. */
+export interface ResumeContext {
+  polite: boolean;
+  /** The media path was down (disconnected, failed, not yet up) at some point while signaling was away. */
+  interrupted: boolean;
+  signalingState: SignalingState;
+}
+
+/**
+ * Whether to restart ICE once signaling between a pair works again (our seat resumed, or theirs). The
+ * room drops offers and candidates sent to a kept seat (PROTOCOL.md §2), so a connection whose media path
+ * went down meanwhile may have missed candidates, and the restart timers may have missed the outage
+ * altogether: a path that came back by itself before its timer ran out keeps running on whatever pair
+ * survived. Only the impolite side restarts (as above), and only from a stable state: an offer of its own
+ * still waiting for its answer is sent again anyway.
+ */
+export function restartAfterResume(context: ResumeContext): boolean {
+  return !context.polite && context.interrupted && context.signalingState === "stable";
+}

@@ -23,13 +23,17 @@ export const CHROMIUM_ARGS = [
 
 /**
  * Launches headless Chromium. `overrides` replace the default flag of the same name, e.g.
- * `--use-fake-device-for-media-stream=device-count=2` for two cameras.
+ * `--use-fake-device-for-media-stream=device-count=3` for three cameras; `executablePath` may be a wrapper,
+ * e.g. one that runs Chromium in another network namespace.
  */
-export function launchBrowser(overrides: string[] = []): Promise<Browser> {
+export function launchBrowser(
+  overrides: string[] = [],
+  executablePath = process.env.CHROME_PATH ?? "/usr/bin/chromium",
+): Promise<Browser> {
   const flag = (arg: string) => arg.split("=")[0];
   const replaced = new Set(overrides.map(flag));
   return chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? "/usr/bin/chromium",
+    executablePath,
     headless: true,
     args: [...CHROMIUM_ARGS.filter((arg) => !replaced.has(flag(arg))), ...overrides],
   });
