@@ -9,6 +9,12 @@ import * as z from "zod/mini";
 
 /** Largest frame the room reads, in UTF-8 bytes; larger frames get `error` `payload_too_large`. */
 export const MAX_FRAME_BYTES = 64 * 1024;
+/** Longest participant id a client may name (`target_id`, `participant_id`), in characters. */
+export const MAX_PARTICIPANT_ID_LENGTH = 64;
+/** Most ICE candidates one batched `ice_candidate` frame may carry. */
+export const MAX_ICE_CANDIDATES_PER_FRAME = 100;
+/** `RTCSessionDescriptionInit.type` values. */
+export const SESSION_DESCRIPTION_TYPES = ["offer", "answer", "pranswer", "rollback"] as const;
 /** Longest chat message, in characters. */
 export const MAX_CHAT_LENGTH = 2000;
 /** How long a dropped participant's seat is kept for `join_room{resume_token}`. */
@@ -84,11 +90,11 @@ export const participantSchema = z.object({
 });
 export type Participant = z.infer<typeof participantSchema>;
 
-const participantId = z.string().check(z.minLength(1), z.maxLength(64));
+const participantId = z.string().check(z.minLength(1), z.maxLength(MAX_PARTICIPANT_ID_LENGTH));
 
 /** RTCSessionDescriptionInit. */
 export const sessionDescriptionSchema = z.object({
-  type: z.enum(["offer", "answer", "pranswer", "rollback"]),
+  type: z.enum(SESSION_DESCRIPTION_TYPES),
   sdp: z.optional(z.string()),
 });
 
@@ -143,7 +149,11 @@ export const iceCandidateFrameSchema = frame(
   "ice_candidate",
   z.object({
     target_id: participantId,
-    data: z.union([iceCandidateSchema, z.array(iceCandidateSchema).check(z.maxLength(100)), z.null()]),
+    data: z.union([
+      iceCandidateSchema,
+      z.array(iceCandidateSchema).check(z.maxLength(MAX_ICE_CANDIDATES_PER_FRAME)),
+      z.null(),
+    ]),
   }),
 );
 export const mediaStateSchema = frame(
