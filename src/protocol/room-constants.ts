@@ -15,6 +15,8 @@ export const MAX_DECLINE_REASON_LENGTH = 200;
 export const MAX_EMOJI_LENGTH = 32;
 /** Most candidates in one `ice_candidate` frame. */
 export const MAX_CANDIDATES_PER_FRAME = 100;
+/** `RTCSessionDescriptionInit.type` values. */
+export const SESSION_DESCRIPTION_TYPES = ["offer", "answer", "pranswer", "rollback"] as const;
 /** How long a dropped participant's seat is kept for `join_room{resume_token}`. */
 export const RESUME_GRACE_MS = 30_000;
 /** Admitted people per call unless `ROOM_CAPACITY` says otherwise (a full mesh beyond this hurts everyone). */

@@ -10,6 +10,7 @@ import {
   MAX_PARTICIPANT_ID_LENGTH,
   MAX_RESUME_TOKEN_LENGTH,
   ROOM_ERROR_CODES,
+  SESSION_DESCRIPTION_TYPES,
 } from "./room-constants";
 
 /**
@@ -49,7 +50,7 @@ const participantId = z.string().check(z.minLength(1), z.maxLength(MAX_PARTICIPA
 
 /** RTCSessionDescriptionInit. */
 export const sessionDescriptionSchema = z.object({
-  type: z.enum(["offer", "answer", "pranswer", "rollback"]),
+  type: z.enum(SESSION_DESCRIPTION_TYPES),
   sdp: z.optional(z.string()),
 });
 

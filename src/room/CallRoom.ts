@@ -8,6 +8,7 @@ import {
   MAX_FRAME_BYTES,
   PING_FRAME,
   PONG_FRAME,
+  type ServerFrame,
   STALE_AFTER_MS,
 } from "../protocol/room";
 import { decodeIdentity, ROOM_IDENTITY_HEADER } from "./identity";
@@ -18,6 +19,7 @@ import {
   nextSeatExpiry,
   persistedPart,
   type RoomState,
+  type StepContext,
   type StepResult,
 } from "./state";
 import { RoomStorage, readAttachment } from "./storage";
@@ -53,6 +55,10 @@ function rateLimit(env: Env): { perSecond: number; burst: number } | null | unde
   return Number.isInteger(perSecond) && perSecond > 0 ? { perSecond, burst: perSecond * 2 } : undefined;
 }
 
+function newId(prefix: string): string {
+  return `${prefix}_${crypto.randomUUID()}`;
+}
+
 function randomToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(24));
   return btoa(String.fromCharCode(...bytes))
@@ -74,6 +80,8 @@ function frameBytes(message: string): number {
 export class CallRoom extends DurableObject<Env> {
   private state: RoomState;
   private readonly storage: RoomStorage;
+  /** The step context's fixed part, read from `env` once rather than for every frame. */
+  private readonly config: Omit<StepContext, "now">;
   private readonly sockets = new Map<string, WebSocket>();
   private readonly socketIds = new WeakMap<WebSocket, string>();
   /** Last frame per socket while awake (the auto-response timestamp covers pings while asleep). */
@@ -88,6 +96,7 @@ export class CallRoom extends DurableObject<Env> {
     super(ctx, env);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
     this.storage = new RoomStorage(ctx.storage.sql);
+    this.config = { capacity: roomCapacity(env), rateLimit: rateLimit(env), newId, newToken: randomToken };
     this.state = { ...createRoomState(), ...this.storage.loadRoom(), connections: {} };
     const live: ConnectionAttachment[] = [];
     for (const ws of ctx.getWebSockets()) {
@@ -238,27 +247,26 @@ export class CallRoom extends DurableObject<Env> {
   private async handle(event: RoomEvent): Promise<void> {
     const now = this.clock();
     // The room owns its state and replaces it with the result, so the machine may work on it in place.
-    const result = step(
-      this.state,
-      event,
-      {
-        now,
-        capacity: roomCapacity(this.env),
-        rateLimit: rateLimit(this.env),
-        newId: (prefix) => `${prefix}_${crypto.randomUUID()}`,
-        newToken: randomToken,
-      },
-      "in-place",
-    );
+    const result = step(this.state, event, { ...this.config, now }, "in-place");
     this.apply(result, now);
-    await this.scheduleAlarm();
+    // The alarm depends on kept seats (a dirty step), the outbox (record effects) and live sockets (close
+    // effects, or an event other than a frame); a frame that changed none of them (a relay) leaves it be,
+    // which spares every relayed frame an outbox query.
+    if (event.type !== "frame" || result.dirty || result.effects.length > 0) await this.scheduleAlarm();
   }
 
   private apply(result: StepResult, now: number): void {
     this.state = result.state;
+    // A broadcast repeats one frame object for every recipient: it is serialized once.
+    let last: ServerFrame | null = null;
+    let text = "";
     for (const { to, frame } of result.messages) {
+      if (frame !== last) {
+        last = frame;
+        text = JSON.stringify(frame);
+      }
       try {
-        this.sockets.get(to)?.send(JSON.stringify(frame));
+        this.sockets.get(to)?.send(text);
       } catch {
         // The socket died under us; its close event tells the room.
       }
