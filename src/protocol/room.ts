@@ -3,6 +3,7 @@
 import * as z from "zod/mini";
 import {
   EMOJI_PATTERN,
+  isNotBlank,
   MAX_CANDIDATES_PER_FRAME,
   MAX_CHAT_LENGTH,
   MAX_DECLINE_REASON_LENGTH,
@@ -124,7 +125,7 @@ export const sendChatMessageSchema = frame(
   z.object({
     text: z.string().check(
       z.maxLength(MAX_CHAT_LENGTH),
-      z.refine((text) => text.trim().length > 0, "a message needs some text"),
+      z.refine(isNotBlank, "a message needs some text"),
     ),
   }),
 );
