@@ -3,7 +3,7 @@
 
 /** Largest frame the room reads, in UTF-8 bytes; larger frames get `error` `payload_too_large`. */
 export const MAX_FRAME_BYTES = 64 * 1024;
-/** Longest chat message, in characters (Unicode code points, as zod counts). */
+/** Longest chat message, in characters. */
 export const MAX_CHAT_LENGTH = 2000;
 /** Longest participant id a client may name (`participant_id`, `target_id`). */
 export const MAX_PARTICIPANT_ID_LENGTH = 64;
@@ -11,7 +11,7 @@ export const MAX_PARTICIPANT_ID_LENGTH = 64;
 export const MAX_RESUME_TOKEN_LENGTH = 128;
 /** Longest reason a host may give when declining someone. */
 export const MAX_DECLINE_REASON_LENGTH = 200;
-/** Longest `send_emoji` value, in Unicode code points (zod counts lengths in code points). */
+/** Longest `send_emoji` value, in UTF-16 code units. */
 export const MAX_EMOJI_LENGTH = 32;
 /** Most candidates in one `ice_candidate` frame. */
 export const MAX_CANDIDATES_PER_FRAME = 100;
@@ -39,9 +39,6 @@ export const PONG_FRAME = '{"event_type":"pong","payload":{}}';
 /** One emoji: a flag, a keycap, or pictographs (with skin tones and variation selectors) joined by ZWJ. */
 export const EMOJI_PATTERN =
   /^(?:\p{Regional_Indicator}{2}|[#*0-9]\uFE0F?\u20E3|\p{Extended_Pictographic}[\uFE0F\u{1F3FB}-\u{1F3FF}]*(?:\u200D\p{Extended_Pictographic}[\uFE0F\u{1F3FB}-\u{1F3FF}]*)*)$/u;
-
-/** A chat message needs some text: the `send_chat_message` refine, shared so the client runs it as it is. */
-export const isNotBlank = (text: string) => text.trim().length > 0;
 
 /** Codes of the `error` event. */
 export const ROOM_ERROR_CODES = [

@@ -1,13 +1,8 @@
 // zod/mini, as small as zod gets. The browser client does not ship this file: it imports only types from
-// here and the plain values of room-constants.ts, and checks frames with parsers that
-// scripts/build-frame-guards.ts derives from serverFrameSchema and clientFrameSchema
-// (client/src/rtc/frames.generated.ts). That generator reads the schemas' definitions and supports only the
-// zod types and checks used here: a new kind of check makes it throw until it learns it. A refine or regex
-// must be an export of room-constants.ts, so the client runs the very same function.
+// here, the plain values of room-constants.ts, and checks frames with client/src/rtc/frames.ts.
 import * as z from "zod/mini";
 import {
   EMOJI_PATTERN,
-  isNotBlank,
   MAX_CANDIDATES_PER_FRAME,
   MAX_CHAT_LENGTH,
   MAX_DECLINE_REASON_LENGTH,
@@ -21,8 +16,7 @@ import {
 /**
  * The call room's wire contract (PROTOCOL.md §2): every frame is one JSON text message
  * `{"event_type": "...", "payload": {...}}`. The room (src/room/) `safeParse`s every frame it receives; the
- * browser client checks every frame both ways with parsers generated from these schemas (see above), and
- * test/unit/client-frames.test.ts holds them to zod.
+ * browser client's own guards check the fields it reads, and a unit test keeps the two in agreement.
  */
 
 export * from "./room-constants";
@@ -129,7 +123,10 @@ export const raiseHandSchema = frame("raise_hand", z.object({ raised: z.boolean(
 export const sendChatMessageSchema = frame(
   "send_chat_message",
   z.object({
-    text: z.string().check(z.maxLength(MAX_CHAT_LENGTH), z.refine(isNotBlank, "a message needs some text")),
+    text: z.string().check(
+      z.maxLength(MAX_CHAT_LENGTH),
+      z.refine((text) => text.trim().length > 0, "a message needs some text"),
+    ),
   }),
 );
 export const sendEmojiSchema = frame(

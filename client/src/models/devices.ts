@@ -11,6 +11,22 @@ export interface DeviceOption {
   label: string;
 }
 
+const FALLBACK_NAMES: Record<MediaDeviceKind, string> = {
+  videoinput: "Camera",
+  audioinput: "Microphone",
+  audiooutput: "Speaker",
+};
+
+/** The devices of one kind as options; unnamed ones (no permission yet) are numbered. */
+export function deviceOptions(all: MediaDeviceInfo[], kind: MediaDeviceKind): DeviceOption[] {
+  return all
+    .filter((device) => device.kind === kind && device.deviceId !== "")
+    .map((device, index) => ({
+      id: device.deviceId,
+      label: device.label || `${FALLBACK_NAMES[kind]} ${index + 1}`,
+    }));
+}
+
 export interface DevicesInit {
   /** A stream to keep using (e.g. the one the join page handed to the call). */
   stream?: MediaStream | null;
@@ -54,7 +70,6 @@ export const DevicesModel = createModel((init: DevicesInit = {}) => {
   const picks = readPicks();
   const cameras = signal<DeviceOption[]>([]);
   const microphones = signal<DeviceOption[]>([]);
-  const speakers = signal<DeviceOption[]>([]);
   const videoDeviceId = signal<string | undefined>(init.videoDeviceId ?? picks.video);
   const audioDeviceId = signal<string | undefined>(init.audioDeviceId ?? picks.audio);
   const stream = signal<MediaStream | null>(init.stream ?? null);
@@ -99,16 +114,8 @@ export const DevicesModel = createModel((init: DevicesInit = {}) => {
     if (!devices) return;
     try {
       const all = await devices.enumerateDevices();
-      const options = (kind: MediaDeviceKind, fallback: string) =>
-        all
-          .filter((device) => device.kind === kind && device.deviceId !== "")
-          .map((device, index) => ({
-            id: device.deviceId,
-            label: device.label || `${fallback} ${index + 1}`,
-          }));
-      cameras.value = options("videoinput", "Camera");
-      microphones.value = options("audioinput", "Microphone");
-      speakers.value = options("audiooutput", "Speaker");
+      cameras.value = deviceOptions(all, "videoinput");
+      microphones.value = deviceOptions(all, "audioinput");
     } catch {
       // Listing is a nicety; capture still works with the default devices.
     }
@@ -308,7 +315,6 @@ export const DevicesModel = createModel((init: DevicesInit = {}) => {
   return {
     cameras,
     microphones,
-    speakers,
     videoDeviceId,
     audioDeviceId,
     stream,

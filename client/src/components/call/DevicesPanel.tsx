@@ -1,4 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
+import { deviceOptions } from "../../models/devices";
+import { DevicePicker } from "../join/DevicePicker";
 
 interface DevicesPanelProps {
   audioTrack: MediaStreamTrack | null;
@@ -21,10 +23,8 @@ export function DevicesPanel({ audioTrack, cameraTrack, onDevice, onFlip, onClos
     navigator.mediaDevices?.addEventListener("devicechange", load);
     return () => navigator.mediaDevices?.removeEventListener("devicechange", load);
   }, []);
-  const microphones = devices.filter((d) => d.kind === "audioinput" && d.deviceId);
-  const cameras = devices.filter((d) => d.kind === "videoinput" && d.deviceId);
-  const currentMic = audioTrack?.getSettings().deviceId ?? "";
-  const currentCamera = cameraTrack?.getSettings().deviceId ?? "";
+  const microphones = deviceOptions(devices, "audioinput");
+  const cameras = deviceOptions(devices, "videoinput");
   return (
     <section class="side-panel" aria-labelledby="devices-heading">
       <header class="side-head">
@@ -34,36 +34,19 @@ export function DevicesPanel({ audioTrack, cameraTrack, onDevice, onFlip, onClos
         </button>
       </header>
       <div class="stack">
-        <div class="field">
-          <label for="device-mic">Microphone device</label>
-          <select
-            id="device-mic"
-            value={currentMic}
-            onChange={(e) => onDevice("audio", e.currentTarget.value)}
-          >
-            {microphones.length === 0 && <option value="">No microphone found</option>}
-            {microphones.map((d, i) => (
-              <option key={d.deviceId} value={d.deviceId}>
-                {d.label || `Microphone ${i + 1}`}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="device-camera">Camera device</label>
-          <select
-            id="device-camera"
-            value={currentCamera}
-            onChange={(e) => onDevice("video", e.currentTarget.value)}
-          >
-            {cameras.length === 0 && <option value="">No camera found</option>}
-            {cameras.map((d, i) => (
-              <option key={d.deviceId} value={d.deviceId}>
-                {d.label || `Camera ${i + 1}`}
-              </option>
-            ))}
-          </select>
-        </div>
+        {microphones.length + cameras.length === 0 && <p>No camera or microphone found.</p>}
+        <DevicePicker
+          label="Microphone device"
+          options={microphones}
+          value={audioTrack?.getSettings().deviceId}
+          onPick={(id) => onDevice("audio", id)}
+        />
+        <DevicePicker
+          label="Camera device"
+          options={cameras}
+          value={cameraTrack?.getSettings().deviceId}
+          onPick={(id) => onDevice("video", id)}
+        />
         {cameras.length > 1 && (
           <button type="button" class="btn secondary" onClick={onFlip}>
             Flip camera
