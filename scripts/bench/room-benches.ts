@@ -36,6 +36,9 @@ export interface SoakResult {
   errors: number;
 }
 
+/** How many points of each period the senders are spread over in `manyRooms`. */
+const SLICES = 10;
+
 /**
  * Every socket of every room sends `perSecond` numbered frames a second, round-robin to the others in its
  * room, for `seconds`; receivers check per-sender order and count what never arrived.
@@ -44,6 +47,7 @@ export async function manyRooms(
   rooms: RoomSocket[][],
   seconds: number,
   perSecond: number,
+  phases: "spread" | "together" = "spread",
 ): Promise<SoakResult> {
   const latencies: number[] = [];
   let sent = 0;
@@ -69,24 +73,28 @@ export async function manyRooms(
   }
   const counters = new Map<string, number>();
   const deadline = performance.now() + seconds * 1000;
-  const tickMs = 1000 / perSecond;
-  let round = 0;
-  while (performance.now() < deadline) {
-    const tickStart = performance.now();
-    for (const room of rooms) {
-      room.forEach((socket, index) => {
-        const target = room[(index + 1 + (round % (room.length - 1))) % room.length];
-        if (!target || target === socket) return;
-        const key = `${socket.id}>${target.id}`;
-        const seq = counters.get(key) ?? 0;
-        counters.set(key, seq + 1);
-        socket.asPeer().send(target.id, "offer", `${seq}:${performance.now()}`);
-        sent++;
-      });
-    }
-    round++;
-    const wait = tickMs - (performance.now() - tickStart);
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  // Real clients are not phase-locked: each socket sends at its own point of the period (spread over
+  // `SLICES` slices). "together" makes every socket send in the same millisecond, the worst case.
+  const slices = phases === "spread" ? SLICES : 1;
+  const sliceMs = 1000 / perSecond / slices;
+  const senders = rooms.flatMap((room) => room.map((socket, index) => ({ room, socket, index })));
+  // Slices are due at fixed times, so a late one does not lower the rate; the loop always yields, so the
+  // replies are read (and timed) while it runs.
+  const start = performance.now();
+  for (let slice = 0; start + slice * sliceMs < deadline; slice++) {
+    const wait = start + slice * sliceMs - performance.now();
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, wait)));
+    const round = Math.floor(slice / slices);
+    senders.forEach(({ room, socket, index }, n) => {
+      if (n % slices !== slice % slices) return;
+      const target = room[(index + 1 + (round % (room.length - 1))) % room.length];
+      if (!target || target === socket) return;
+      const key = `${socket.id}>${target.id}`;
+      const seq = counters.get(key) ?? 0;
+      counters.set(key, seq + 1);
+      socket.asPeer().send(target.id, "offer", `${seq}:${performance.now()}`);
+      sent++;
+    });
   }
   await new Promise((resolve) => setTimeout(resolve, 2000));
   const errors =
