@@ -92,9 +92,12 @@ export async function newPerson(
   return { context, page, cdp, trace };
 }
 
-/** One request, socket handshake or socket frame, in milliseconds of Chromium's monotonic clock. */
+/**
+ * One request, socket handshake or socket frame (or, merged in for reading, one thing the page's peer
+ * connection or remote video did), in milliseconds of Chromium's monotonic clock.
+ */
 export interface TraceEvent {
-  kind: "request" | "socket" | "sent" | "received";
+  kind: "request" | "socket" | "sent" | "received" | "page";
   label: string;
   start: number;
   end: number;

@@ -2,6 +2,8 @@
 // so they use nothing from outside their own body). All times are epoch milliseconds at microsecond
 // resolution (performance.timeOrigin + performance.now()), comparable between pages of one browser.
 
+import { cameraConstraints, microphoneConstraints } from "../../client/src/rtc/capture.ts";
+
 /** One page's measurements, read back with `page.evaluate(() => window.__bench)`. */
 export interface BenchProbe {
   /** When each remote video track showed its first decoded frame. */
@@ -12,6 +14,8 @@ export interface BenchProbe {
   readyAt: number | null;
   /** When the page's first peer connection reached `connected` (ICE and DTLS done). */
   connectedAt: number | null;
+  /** What the page's peer connections and remote <video>s did, in order (for reading where time goes). */
+  rtc: Array<{ at: number; what: string }>;
 }
 
 declare global {
@@ -22,22 +26,61 @@ declare global {
 
 /**
  * Records the first decoded frame of every remote <video> (requestVideoFrameCallback, with a 5 ms poll
- * of the decoded-frame count as a fallback; whichever is first), button clicks, and when the join page is
- * ready to be used.
+ * of the decoded-frame count as a fallback; whichever is first), button clicks, when the join page is
+ * ready to be used, and a log of what the peer connections, remote videos and long main-thread tasks did.
  */
 export function installProbe(): void {
   const now = () => performance.timeOrigin + performance.now();
-  const probe: BenchProbe = { firstFrames: [], clicks: [], readyAt: null, connectedAt: null };
+  const probe: BenchProbe = { firstFrames: [], clicks: [], readyAt: null, connectedAt: null, rtc: [] };
   window.__bench = probe;
+  const log = (what: string) => probe.rtc.push({ at: now(), what });
+  if (typeof PerformanceObserver !== "undefined")
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries())
+        probe.rtc.push({
+          at: performance.timeOrigin + entry.startTime,
+          what: `long task ${entry.duration.toFixed(0)} ms`,
+        });
+    }).observe({ type: "longtask", buffered: true });
   const NativePeerConnection = window.RTCPeerConnection;
   window.RTCPeerConnection = class extends NativePeerConnection {
     constructor(config?: RTCConfiguration) {
       super(config);
+      log(`pc created (${JSON.stringify(config?.iceServers ?? [])})`);
       this.addEventListener("connectionstatechange", () => {
+        log(`connection ${this.connectionState}`);
         if (this.connectionState === "connected" && probe.connectedAt === null) probe.connectedAt = now();
       });
+      this.addEventListener("iceconnectionstatechange", () => log(`ice ${this.iceConnectionState}`));
+      this.addEventListener("icegatheringstatechange", () => log(`gathering ${this.iceGatheringState}`));
+      this.addEventListener("negotiationneeded", () => log("negotiationneeded"));
+      this.addEventListener("icecandidate", ({ candidate }) =>
+        log(
+          candidate
+            ? `candidate ${candidate.type} ${candidate.protocol} ${candidate.address}`
+            : "candidates done",
+        ),
+      );
+      this.addEventListener("track", ({ track }) => {
+        log(`track ${track.kind} (muted ${track.muted})`);
+        track.addEventListener("unmute", () => log(`unmute ${track.kind}`));
+      });
     }
-  };
+    override async setLocalDescription(description?: RTCLocalSessionDescriptionInit): Promise<void> {
+      log(`setLocalDescription ${description?.type ?? "(implicit)"}`);
+      await super.setLocalDescription(description);
+      log(`setLocalDescription ${this.localDescription?.type} done`);
+    }
+    override async setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
+      log(`setRemoteDescription ${description.type}`);
+      await super.setRemoteDescription(description);
+      log(`setRemoteDescription ${description.type} done`);
+    }
+    override async addIceCandidate(candidate?: RTCIceCandidateInit | null): Promise<void> {
+      log(`addIceCandidate ${candidate?.candidate?.split(" ").slice(4, 8).join(" ") ?? ""}`);
+      await super.addIceCandidate(candidate ?? undefined);
+    }
+  } as typeof RTCPeerConnection;
   const local = new Set<string>();
   const media = navigator.mediaDevices;
   if (media) {
@@ -55,6 +98,9 @@ export function installProbe(): void {
     const track = stream.getVideoTracks()[0];
     if (!track || local.has(track.id) || watched.has(track.id)) return;
     watched.add(track.id);
+    log(`remote video watched (track muted ${track.muted}, readyState ${video.readyState})`);
+    for (const type of ["loadedmetadata", "playing", "resize"])
+      video.addEventListener(type, () => log(`video ${type} ${video.videoWidth}x${video.videoHeight}`));
     let done = false;
     const record = (at: number) => {
       if (done) return;
@@ -101,6 +147,12 @@ export function pageSource<T>(fn: (arg: T) => unknown, arg?: T): string {
   return `(() => { const __name = (f) => f; return (${fn.toString()})(${JSON.stringify(arg ?? null)}); })()`;
 }
 
+/** The floor's capture: the very constraints VCME's join page and call use. */
+export const FLOOR_MEDIA: MediaStreamConstraints = {
+  video: cameraConstraints(),
+  audio: microphoneConstraints(),
+};
+
 /** A message between the two floor pages: a session description or one ICE candidate. */
 type FloorMessage =
   | { kind: "description"; description: RTCSessionDescriptionInit }
@@ -123,8 +175,15 @@ declare global {
  * to the other page, every candidate sent the moment it is found, each message held `relayDelayMs` first
  * (the hop to a signaling server and back down, when the condition has one).
  */
-export async function setUpFloorPage(relayDelayMs: number): Promise<void> {
-  const stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
+export async function setUpFloorPage({
+  relayDelayMs,
+  media,
+}: {
+  relayDelayMs: number;
+  /** What VCME asks the camera and microphone for (client/src/rtc/capture.ts), so both send the same. */
+  media: MediaStreamConstraints;
+}): Promise<void> {
+  const stream = await navigator.mediaDevices.getUserMedia(media);
   // Bundled like VCME's connections, so both gather the same candidates.
   const pc = new RTCPeerConnection({ bundlePolicy: "max-bundle" });
   const channel = new BroadcastChannel("vcme-floor");

@@ -26,7 +26,7 @@ import {
   waitReady,
 } from "./browser-call.ts";
 import { addNetemDelay, netemAvailable, startDelayProxy } from "./browser-delay.ts";
-import { installProbe, pageSource, setUpFloorPage } from "./browser-probes.ts";
+import { type BenchProbe, FLOOR_MEDIA, installProbe, pageSource, setUpFloorPage } from "./browser-probes.ts";
 import { fmt, type Summary, summarize } from "./stats.ts";
 import { BENCH_SECRET, startDatabase } from "./vcme-stack.ts";
 
@@ -107,7 +107,14 @@ async function vcmeStart(browser: Browser, c: Condition, apiUrl: string, hostAcc
         const until = Math.max(hostFrame, guestFrame) + toMonotonic;
         const during = (who: string, events: TraceEvent[]) =>
           events.filter((e) => e.start >= origin && e.start <= until).map((e) => ({ who, e }));
-        steps = [...during("host", host.trace.events), ...during("guest", guest.trace.events)]
+        const page = (probe: BenchProbe): TraceEvent[] =>
+          probe.rtc
+            .filter((r) => !/^(candidate|addIceCandidate) /.test(r.what))
+            .map((r) => ({ kind: "page", label: r.what, start: r.at + toMonotonic, end: Number.NaN }));
+        steps = [
+          ...during("host", [...host.trace.events, ...page(h)]),
+          ...during("guest", [...guest.trace.events, ...page(g)]),
+        ]
           .sort((a, b) => a.e.start - b.e.start)
           .map(({ who, e }) => `${who} ${describe(e, origin)}`);
         steps.push(
@@ -188,7 +195,7 @@ async function floorStart(browser: Browser, c: Condition, pageUrl: string) {
       const b = await context.newPage();
       for (const page of [a, b]) {
         await page.goto(pageUrl);
-        await page.evaluate(pageSource(setUpFloorPage, c.relayDelayMs));
+        await page.evaluate(pageSource(setUpFloorPage, { relayDelayMs: c.relayDelayMs, media: FLOOR_MEDIA }));
       }
       const startedAt = await a.evaluate(() => window.__floor.start());
       await Promise.all([waitFirstFrames(a, 1), waitFirstFrames(b, 1)]);
