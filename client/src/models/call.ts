@@ -55,7 +55,13 @@ export function createCallModel(deps: CallModelDeps) {
     for (const link of peers.peek().values()) link.setIceServers(servers);
   });
   // Connections wait for the servers at most briefly; the fallback (STUN) starts them meanwhile.
-  const iceReady = Promise.race([ice.load(), new Promise((resolve) => setTimeout(resolve, ICE_WAIT_MS))]);
+  let iceSettled = false;
+  const iceReady = Promise.race([
+    ice.load(),
+    new Promise((resolve) => setTimeout(resolve, ICE_WAIT_MS)),
+  ]).then(() => {
+    iceSettled = true;
+  });
   /**
    * Our participant id of the current admission. The same id after a reconnect is a resumed seat (the
    * peer connections carry on); another id means the seat ran out and this is a fresh join.
@@ -171,7 +177,8 @@ export function createCallModel(deps: CallModelDeps) {
         for (const id of peers.peek().keys()) if (fresh || !listed.has(id)) unlink(id);
         if (fresh) {
           // The newcomer offers to everyone already there (PROTOCOL.md §2); a host joining first has nobody.
-          await iceReady;
+          // Not awaited once settled: the offers should start before the call screen renders.
+          if (!iceSettled) await iceReady;
           for (const id of listed) link(id, true);
         } else {
           // Back after a dropped socket: make the room's view of our media match what we show.
@@ -216,7 +223,7 @@ export function createCallModel(deps: CallModelDeps) {
         return;
       case "offer":
       case "answer": {
-        if (frame.event_type === "offer") await iceReady;
+        if (frame.event_type === "offer" && !iceSettled) await iceReady;
         const target =
           frame.event_type === "offer"
             ? link(frame.payload.sender_id, false)

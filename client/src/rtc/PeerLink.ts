@@ -101,6 +101,8 @@ export class PeerLink {
         this.pc.addTransceiver(tracks[slot] ?? kind, { direction: "sendrecv", streams: [options.stream] });
       }
       this.attached = true;
+      // Offer now rather than on `negotiationneeded`, a task that waits behind the call screen's render.
+      void this.makeOffer();
     }
   }
 
@@ -219,7 +221,8 @@ export class PeerLink {
   }
 
   private async makeOffer(): Promise<void> {
-    if (this.closed) return;
+    // An offer in the making covers what asked for it; the browser asks again once stable if not.
+    if (this.closed || this.makingOffer) return;
     try {
       this.makingOffer = true;
       await this.pc.setLocalDescription();
