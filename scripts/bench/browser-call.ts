@@ -60,12 +60,16 @@ export interface Person {
   trace: NetworkTrace;
 }
 
-/** A fresh browser profile on `baseUrl` with the probe and the CDP recorder; signed in when `host` is given. */
+/**
+ * A fresh browser profile on `baseUrl` with the probe, any `initScripts` and the CDP recorder; signed in
+ * when `host` is given.
+ */
 export async function newPerson(
   browser: Browser,
   baseUrl: string,
   apiUrl: string,
   host?: HostAccount,
+  initScripts: string[] = [],
 ): Promise<Person> {
   const context = await browser.newContext({
     baseURL: baseUrl,
@@ -86,6 +90,7 @@ export async function newPerson(
     ]);
   }
   await context.addInitScript({ content: pageSource(installProbe) });
+  for (const content of initScripts) await context.addInitScript({ content });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   const trace = await recordNetwork(cdp);

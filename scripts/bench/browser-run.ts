@@ -2,6 +2,7 @@
 // namespace where the machine allows one). It starts a throwaway Postgres and the real dev stack, drives
 // real Chromium with fake camera and microphone, and prints its rows and notes as `@@bench {json}` lines.
 // Counts: VCME_BENCH_BROWSER_RUNS (default 10) runs of admit → first frame per system and condition.
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -34,6 +35,9 @@ const RTT_MS = 100;
 const runs = Math.max(1, Number(process.env.VCME_BENCH_BROWSER_RUNS ?? 10));
 /** Runs of the round-trip count per role and condition, and of the two-person frame count. */
 const shortRuns = Math.max(1, Math.min(5, Math.round(runs / 2.5)));
+/** `VCME_BENCH_BROWSER_PARTS=1,3` runs only those measurements (numbered below); all by default. */
+const parts = (process.env.VCME_BENCH_BROWSER_PARTS ?? "1,2,3").split(",").map((p) => p.trim());
+const part = (n: number) => parts.includes(String(n));
 
 function emit(message: { row: [string, string, string, string?] } | { note: string }): void {
   process.stdout.write(`@@bench ${JSON.stringify(message)}\n`);
@@ -292,6 +296,51 @@ async function openToIn(
   }
 }
 
+/**
+ * Runs in the page (self-contained): every `ice_candidate` frame the client sends with several candidates
+ * goes out as one frame per candidate instead — the same call without the client's candidate batching.
+ */
+function unbatchCandidates(): void {
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (this: WebSocket, ...args: Parameters<WebSocket["send"]>) {
+    const [data] = args;
+    if (typeof data === "string" && data.includes('"ice_candidate"')) {
+      const frame = JSON.parse(data) as { event_type?: string; payload?: { data?: unknown } };
+      const list = frame.payload?.data;
+      if (frame.event_type === "ice_candidate" && Array.isArray(list) && list.length > 1) {
+        for (const candidate of list)
+          send.call(this, JSON.stringify({ ...frame, payload: { ...frame.payload, data: [candidate] } }));
+        return;
+      }
+    }
+    send.apply(this, args);
+  };
+}
+
+/**
+ * Gives the private namespace two more interfaces (a veth pair, IPv4 and IPv6 on each), so every peer
+ * connection gathers five host candidates in a burst, as a laptop on Wi-Fi and Ethernet does, instead of
+ * loopback's one. Only inside the benchmark's own namespace; returns how to take them away again.
+ */
+function addInterfaces(): (() => void) | null {
+  if (process.env.VCME_IN_NETNS !== "1") return null;
+  const ip = (...args: string[]) => execFileSync("ip", args, { stdio: "ignore" });
+  try {
+    ip("link", "add", "bench-a", "type", "veth", "peer", "name", "bench-b");
+    for (const [dev, v4, v6] of [
+      ["bench-a", "10.200.0.1/24", "fd00:200::1/64"],
+      ["bench-b", "10.200.0.2/24", "fd00:200::2/64"],
+    ] as const) {
+      ip("addr", "add", v4, "dev", dev);
+      ip("-6", "addr", "add", v6, "dev", dev, "nodad");
+      ip("link", "set", dev, "up");
+    }
+  } catch {
+    return null;
+  }
+  return () => ip("link", "del", "bench-a");
+}
+
 /** Client → room frames from joining until every page decodes every other page's video. */
 async function setupFrames(
   browser: Browser,
@@ -299,14 +348,16 @@ async function setupFrames(
   apiUrl: string,
   hostAccount: HostAccount,
   size: number,
+  batching: boolean,
 ) {
+  const init = batching ? [] : [pageSource(unbatchCandidates)];
   const link = await createCall(apiUrl, hostAccount, `Bench frames ${size}`);
-  const host = await newPerson(browser, c.baseUrl, apiUrl, hostAccount);
+  const host = await newPerson(browser, c.baseUrl, apiUrl, hostAccount, init);
   const guests: Person[] = [];
   try {
     await hostJoins(host, link);
     for (let i = 1; i < size; i++) {
-      const guest = await newPerson(browser, c.baseUrl, apiUrl);
+      const guest = await newPerson(browser, c.baseUrl, apiUrl, undefined, init);
       guests.push(guest);
       await guestKnocks(guest, link, `Guest ${i}`);
     }
@@ -323,8 +374,7 @@ async function setupFrames(
         candidates += Array.isArray(data) ? data.length : 1;
       }
     }
-    const batched = byType.get("ice_candidate") ?? 0;
-    return { total: sent.length, unbatched: sent.length - batched + candidates, candidates, byType };
+    return { total: sent.length, candidates, byType };
   } finally {
     for (const p of [...guests, host]) await leave(p);
   }
@@ -394,7 +444,7 @@ async function main() {
     const floorPage = `${stack.url}/api/health`;
 
     // 1. Admit → first decoded remote frame, VCME and the floor interleaved per condition.
-    for (const c of [loopback, delayed]) {
+    for (const c of part(1) ? [loopback, delayed] : []) {
       c.enter();
       try {
         const floor = await floorStart(browser, c, floorPage);
@@ -426,7 +476,7 @@ async function main() {
     }
 
     // 2. Round trips from opening a call link to being in the call / knocking.
-    for (const role of ["host", "guest"] as const) {
+    for (const role of part(2) ? (["host", "guest"] as const) : []) {
       const timings: Record<string, Timeline[]> = { loopback: [], delayed: [] };
       for (let i = 0; i < shortRuns; i++) {
         for (const c of [loopback, delayed]) {
@@ -468,33 +518,49 @@ async function main() {
         );
     }
 
-    // 3. Frames the room receives to set up a call.
-    for (const size of [2, 4]) {
-      const counts = [];
-      for (let i = 0; i < (size === 2 ? shortRuns : 1); i++) {
-        const count = await attempt(`frames to set up ${size} people`, () =>
-          setupFrames(browser, loopback, stack.url, hostAccount, size),
+    // 3. Frames the room receives to set up a call: loopback's one candidate per connection, then five
+    // (two more interfaces), each with the client's batching and without it (one frame per candidate).
+    const frameRuns = Math.max(1, Math.min(3, shortRuns));
+    const variants = [
+      { interfaces: false, batching: true },
+      { interfaces: true, batching: true },
+      { interfaces: true, batching: false },
+    ];
+    for (const variant of part(3) ? variants : []) {
+      const removeInterfaces = variant.interfaces ? addInterfaces() : null;
+      if (variant.interfaces && !removeInterfaces) {
+        note(
+          "Browser: the extra interfaces could not be added (not in a private network namespace), so the frame counts with five candidates per connection were not measured.",
         );
-        if (count) counts.push(count);
+        break;
       }
-      const total = summarize(counts.map((c) => c.total));
-      const unbatched = summarize(counts.map((c) => c.unbatched));
-      const kinds = counts[0] ? [...counts[0].byType].map(([k, n]) => `${k} ${n}`).join(", ") : "";
-      row(
-        `client → room frames to set up a ${size}-person call (join until media flows everywhere)`,
-        "VCME, candidates batched (25 ms)",
-        `${fmt(total.p50, 0)} frames (p50 of ${total.n}; ${kinds})`,
-        size === 2 ? "≤ 12" : "report",
-      );
-      row(
-        `client → room frames to set up a ${size}-person call (join until media flows everywhere)`,
-        "VCME, one frame per candidate (derived from the same frames)",
-        `${fmt(unbatched.p50, 0)} frames (${counts[0]?.candidates ?? 0} candidates gathered in all)`,
-      );
+      try {
+        for (const size of [2, 4]) {
+          const counts = [];
+          for (let i = 0; i < (size === 2 ? frameRuns : 1); i++) {
+            const count = await attempt(`frames to set up ${size} people`, () =>
+              setupFrames(browser, loopback, stack.url, hostAccount, size, variant.batching),
+            );
+            if (count) counts.push(count);
+          }
+          const total = summarize(counts.map((c) => c.total));
+          const candidates = summarize(counts.map((c) => c.candidates));
+          const kinds = counts[0] ? [...counts[0].byType].map(([k, n]) => `${k} ${n}`).join(", ") : "";
+          row(
+            `client → room frames to set up a ${size}-person call (join until media flows everywhere), ${variant.interfaces ? "loopback + 2 interfaces (IPv4 and IPv6 each)" : "loopback only"}`,
+            variant.batching ? "VCME, candidates batched (25 ms)" : "VCME, one frame per candidate",
+            `${fmt(total.p50, 0)} frames (p50 of ${total.n}; ${kinds}; ${fmt(candidates.p50, 0)} candidates gathered in all)`,
+            size === 2 && variant.batching && !variant.interfaces ? "≤ 12" : size === 4 ? "report" : "",
+          );
+        }
+      } finally {
+        removeInterfaces?.();
+      }
     }
-    note(
-      "Browser, frames without batching: the client has no switch to turn candidate batching off, so a measured unbatched comparison needs one (e.g. a debug URL parameter in client/src/rtc/); meanwhile that row counts the same runs' frames with each batched `ice_candidate` frame replaced by one frame per candidate it carried (what an unbatched client would have sent for the same candidates). In the private namespace each peer connection gathers only one or two loopback host candidates, so there is little to batch; a real device (Wi-Fi and Ethernet, IPv4 and IPv6, STUN and TURN) gathers several per connection in bursts, which is what batching saves.",
-    );
+    if (part(3))
+      note(
+        "Browser, frames without batching: measured on the same client with every multi-candidate `ice_candidate` frame it sends split into one frame per candidate just before it leaves the page (an init script wraps `WebSocket.prototype.send`), so the room receives, relays and the others apply them one by one; the call must still reach video everywhere. On loopback alone each connection gathers one host candidate, so there is nothing to batch; with two more interfaces (a veth pair in the private namespace, IPv4 and IPv6 on each end) each connection gathers five in a burst, closer to a laptop on Wi-Fi and Ethernet (a real device adds STUN and TURN candidates later, in further bursts).",
+      );
   } finally {
     for (const [what, { count, first }] of failures)
       note(`Browser: ${count} run(s) of ${what} failed and are left out; the first: ${first}`);
