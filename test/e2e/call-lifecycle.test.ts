@@ -15,6 +15,7 @@ import {
   person,
   probeVideo,
   restartIce,
+  sentFrames,
   tile,
   twoInCall as twoPeople,
 } from "./call-support";
@@ -52,11 +53,19 @@ describe("joining, healing and leaving a call in real browsers", () => {
 
     await guestKnocks(early, path);
     await lobby.getByRole("listitem").filter({ hasText: "Max" }).waitFor();
+    // Knocking builds the connection and makes its offer ahead, and tells nobody until admitted.
+    await expect
+      .poll(() => connections(early))
+      .toEqual([{ signaling: "have-local-offer", connection: "new", ufrag: expect.any(String) }]);
+    expect((await sentFrames(early)).flat().map((frame) => JSON.parse(frame).event_type)).toEqual([
+      "join_room",
+    ]);
     await expect
       .poll(() => host.page.getByRole("button", { name: "Participants" }).textContent())
       .toContain("1");
     await early.page.getByRole("button", { name: "Cancel" }).click();
     await lobby.waitFor({ state: "detached" });
+    expect(await connections(early)).toEqual([]);
 
     await guestKnocks(late, path);
     await lobby
@@ -67,6 +76,7 @@ describe("joining, healing and leaving a call in real browsers", () => {
     await late.page.getByText(/declined/i).waitFor();
     await late.page.getByRole("link", { name: "Back home" }).waitFor();
     expect(await devicesReleased(late)).toBe(true);
+    expect(await connections(late)).toEqual([]);
   });
 
   it("an embedded call (/embed/:link) works without the site's navigation", async () => {

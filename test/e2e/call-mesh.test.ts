@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   admit,
   cameraBitrates,
+  connections,
   createCall,
   expectMediaFlowing,
   guestKnocks,
@@ -38,8 +39,19 @@ describe("a call in real browsers", () => {
     const path = await createCall(host, "Two people");
     await hostJoins(host, path);
     await guestKnocks(guest, path);
+    // The offer made while knocking is the one that goes to the host, the moment the guest is admitted.
+    await expect.poll(async () => (await connections(guest)).length).toBe(1);
+    const knockingUfrag = (await connections(guest))[0]?.ufrag;
+    expect(knockingUfrag).toEqual(expect.any(String));
     const admittedAt = Date.now();
     await admit(host, guest);
+    const firstOffer = async () =>
+      (await sentFrames(guest))
+        .flat()
+        .map((frame) => JSON.parse(frame))
+        .find((frame) => frame.event_type === "offer")?.payload.data.sdp;
+    await expect.poll(firstOffer).toContain(`a=ice-ufrag:${knockingUfrag}`);
+    expect((await connections(guest)).length).toBe(1);
     // The call starts quickly after admission: the first frame of the host's video is on the guest's screen.
     await expect
       .poll(async () => (await probeVideo(guest, "Hana")).frames, { interval: 50, timeout: 10_000 })

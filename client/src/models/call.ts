@@ -49,10 +49,12 @@ export function createCallModel(deps: CallModelDeps) {
   const speaking = new SpeakingDetector();
   const media = new LocalMedia(deps.stream, deps.audio, deps.video, (slot, track) => {
     for (const link of peers.peek().values()) void link.setTrack(slot, track);
+    void spare?.setTrack(slot, track);
   });
   const selfSpeaking = speaking.watch("self", media.stream);
   const ice = new IceServerSource(deps.iceServers, (servers) => {
     for (const link of peers.peek().values()) link.setIceServers(servers);
+    spare?.setIceServers(servers);
   });
   // Connections wait for the servers at most briefly; the fallback (STUN) starts them meanwhile.
   let iceSettled = false;
@@ -67,6 +69,11 @@ export function createCallModel(deps: CallModelDeps) {
    * peer connections carry on); another id means the seat ran out and this is a fresh join.
    */
   let seatId: string | null = null;
+  /**
+   * While knocking, the connection for the first person of the call is built and its offer made ahead
+   * (nobody is told until admitted): admission then sends the offer at once instead of starting it.
+   */
+  let spare: PeerLink | null = null;
   /** Frames are handled one after another, so a candidate never overtakes the offer it belongs to. */
   let inbox: Promise<void> = Promise.resolve();
   let torn = false;
@@ -123,8 +130,22 @@ export function createCallModel(deps: CallModelDeps) {
     if (existing) return existing;
     const self = state.peek().self;
     if (!self || torn) return null;
-    const created = new PeerLink({
-      selfId: self.id,
+    let created: PeerLink;
+    if (initiator && spare) {
+      created = spare;
+      spare = null;
+      created.adopt(self.id, remoteId);
+    } else created = newLink(self.id, remoteId, initiator);
+    const next = new Map(peers.peek());
+    next.set(remoteId, created);
+    peers.value = next;
+    limitVideo();
+    return created;
+  }
+
+  function newLink(selfId: string, remoteId: string | null, initiator: boolean): PeerLink {
+    return new PeerLink({
+      selfId,
       remoteId,
       initiator,
       iceServers: ice.servers.length > 0 ? ice.servers : FALLBACK_ICE_SERVERS,
@@ -132,11 +153,6 @@ export function createCallModel(deps: CallModelDeps) {
       stream: media.stream,
       send,
     });
-    const next = new Map(peers.peek());
-    next.set(remoteId, created);
-    peers.value = next;
-    limitVideo();
-    return created;
   }
 
   function unlink(remoteId: string): void {
@@ -180,6 +196,8 @@ export function createCallModel(deps: CallModelDeps) {
           // Not awaited once settled: the offers should start before the call screen renders.
           if (!iceSettled) await iceReady;
           for (const id of listed) link(id, true);
+          spare?.close();
+          spare = null;
         } else {
           // Back after a dropped socket: make the room's view of our media match what we show.
           send({
@@ -195,11 +213,16 @@ export function createCallModel(deps: CallModelDeps) {
         }
         return;
       }
-      case "waiting_room":
+      case "waiting_room": {
         // Knocking again (the kept seat ran out while offline): the old connections are gone.
         seatId = null;
         for (const id of [...peers.peek().keys()]) unlink(id);
+        const selfId = frame.payload.self.id;
+        void iceReady.then(() => {
+          if (!spare && !torn && state.peek().phase === "waiting") spare = newLink(selfId, null, true);
+        });
         return;
+      }
       case "new_participant_request":
         // Knocks are replayed to a host who reconnects; only a new one rings.
         if (!before.waiting.some((p) => p.id === frame.payload.participant.id)) deps.onKnock?.();
@@ -254,6 +277,8 @@ export function createCallModel(deps: CallModelDeps) {
     if (torn) return;
     torn = true;
     for (const id of [...peers.peek().keys()]) unlink(id);
+    spare?.close();
+    spare = null;
     media.stop();
     ice.stop();
     speaking.close();

@@ -35,7 +35,11 @@ interface DescriptionInit {
 
 export interface PeerLinkOptions {
   selfId: string;
-  remoteId: string;
+  /**
+   * Null for a spare made while knocking: its offer and candidates are made ahead and held until
+   * `adopt` names the person they are for, so the offer leaves the moment the knock is admitted.
+   */
+  remoteId: string | null;
   /** The newcomer offers first (PROTOCOL.md §2); the others wait for its offer. */
   initiator: boolean;
   iceServers: RTCIceServer[];
@@ -64,7 +68,10 @@ export class PeerLink {
   /** Bumped when remote tracks change, so views re-attach streams. */
   readonly tracksVersion = signal(0);
 
-  private readonly polite: boolean;
+  private remote: string | null;
+  private polite: boolean;
+  /** Frames made before the remote person was known (a spare's offer and candidates). */
+  private held: Array<(target: string) => ClientFrame> = [];
   private makingOffer = false;
   private ignoreOffer = false;
   private settingRemoteAnswer = false;
@@ -82,10 +89,11 @@ export class PeerLink {
   private videoLimit: VideoLimit | null = null;
 
   constructor(private readonly options: PeerLinkOptions) {
-    this.polite = isPolite(options.selfId, options.remoteId);
+    this.remote = options.remoteId;
+    this.polite = this.remote !== null && isPolite(options.selfId, this.remote);
     this.pc = new RTCPeerConnection({ iceServers: options.iceServers, bundlePolicy: "max-bundle" });
     this.outgoing = createBatcher(CANDIDATE_BATCH_MS, (batch) =>
-      options.send({ event_type: "ice_candidate", payload: { target_id: options.remoteId, data: batch } }),
+      this.emit((target) => ({ event_type: "ice_candidate", payload: { target_id: target, data: batch } })),
     );
     this.pc.onicecandidate = ({ candidate }) => {
       if (candidate) this.outgoing.push(candidate.toJSON());
@@ -106,8 +114,17 @@ export class PeerLink {
     }
   }
 
-  get remoteId(): string {
-    return this.options.remoteId;
+  /** A spare's person: the held offer and candidates go to them now. */
+  adopt(selfId: string, remoteId: string): void {
+    if (this.remote !== null || this.closed) return;
+    this.remote = remoteId;
+    this.polite = isPolite(selfId, remoteId);
+    for (const make of this.held) this.options.send(make(remoteId));
+    this.held = [];
+    if (this.pc.signalingState === "have-local-offer") {
+      this.resends = 0;
+      this.scheduleResend();
+    }
   }
 
   /** A remote offer or answer. */
@@ -230,7 +247,7 @@ export class PeerLink {
       if (offer?.type === "offer") {
         this.sendDescription("offer", offer);
         this.resends = 0;
-        this.scheduleResend();
+        if (this.remote !== null) this.scheduleResend();
       }
     } catch (error) {
       console.warn("vcme: offer failed", error);
@@ -260,10 +277,13 @@ export class PeerLink {
   }
 
   private sendDescription(kind: "offer" | "answer", description: RTCSessionDescription): void {
-    this.options.send({
-      event_type: kind,
-      payload: { target_id: this.options.remoteId, data: { type: description.type, sdp: description.sdp } },
-    });
+    const data = { type: description.type, sdp: description.sdp };
+    this.emit((target) => ({ event_type: kind, payload: { target_id: target, data } }));
+  }
+
+  private emit(make: (target: string) => ClientFrame): void {
+    if (this.remote === null) this.held.push(make);
+    else this.options.send(make(this.remote));
   }
 
   /** The answering side puts its tracks on the slots the offer created. */
