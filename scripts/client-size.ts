@@ -5,7 +5,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { build } from "vite";
 
@@ -29,56 +29,72 @@ interface ManifestChunk {
   dynamicImports?: string[];
 }
 
-const outDir = mkdtempSync(path.join(tmpdir(), "vcme-size-"));
-try {
-  await build({
-    configFile: path.join(root, "client/vite.config.ts"),
-    logLevel: "silent",
-    build: { outDir, emptyOutDir: true, manifest: "manifest.json" },
-  });
-  const manifest = JSON.parse(readFileSync(path.join(outDir, "manifest.json"), "utf8")) as Record<
-    string,
-    ManifestChunk
-  >;
-  const gzipped = new Map<string, number>();
-  const sizeOf = (file: string) => {
-    let size = gzipped.get(file);
-    if (size === undefined) {
-      size = gzipSync(readFileSync(path.join(outDir, file)), { level: 9 }).length;
-      gzipped.set(file, size);
-    }
-    return size;
-  };
-  const closure = (key: string, into = new Set<string>()) => {
-    const chunk = manifest[key];
-    if (!chunk || into.has(chunk.file)) return into;
-    into.add(chunk.file);
-    for (const imported of chunk.imports ?? []) closure(imported, into);
-    return into;
-  };
-  const entryKey = Object.keys(manifest).find((key) => manifest[key]?.isEntry);
-  if (!entryKey) throw new Error("no entry chunk in the Vite manifest");
-  const entry = closure(entryKey);
-  const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-  const sum = (files: Iterable<string>) =>
-    [...files].filter((file) => file.endsWith(".js")).reduce((total, file) => total + sizeOf(file), 0);
+export interface ClientSizes {
+  /** gzip bytes before each screen can render. */
+  screens: Record<string, number>;
+  /** "/" — the screen the first-screen budget is about. */
+  first: number;
+  all: number;
+  files: number;
+}
 
-  console.log("JavaScript before each screen can render (gzip -9):");
-  const screens: Record<string, number> = {};
-  for (const [route, key] of Object.entries(SCREENS)) {
-    const files = closure(key, new Set(entry));
-    screens[route] = sum(files);
-    console.log(`  ${route.padEnd(14)} ${kb(screens[route] ?? 0)}`);
+/** Builds the client into a temporary folder and measures it (`npm run bench` uses the same numbers). */
+export async function measureClientSizes(): Promise<ClientSizes> {
+  const outDir = mkdtempSync(path.join(tmpdir(), "vcme-size-"));
+  try {
+    await build({
+      configFile: path.join(root, "client/vite.config.ts"),
+      logLevel: "silent",
+      build: { outDir, emptyOutDir: true, manifest: "manifest.json" },
+    });
+    const manifest = JSON.parse(readFileSync(path.join(outDir, "manifest.json"), "utf8")) as Record<
+      string,
+      ManifestChunk
+    >;
+    const gzipped = new Map<string, number>();
+    const sizeOf = (file: string) => {
+      let size = gzipped.get(file);
+      if (size === undefined) {
+        size = gzipSync(readFileSync(path.join(outDir, file)), { level: 9 }).length;
+        gzipped.set(file, size);
+      }
+      return size;
+    };
+    const closure = (key: string, into = new Set<string>()) => {
+      const chunk = manifest[key];
+      if (!chunk || into.has(chunk.file)) return into;
+      into.add(chunk.file);
+      for (const imported of chunk.imports ?? []) closure(imported, into);
+      return into;
+    };
+    const entryKey = Object.keys(manifest).find((key) => manifest[key]?.isEntry);
+    if (!entryKey) throw new Error("no entry chunk in the Vite manifest");
+    const entry = closure(entryKey);
+    const sum = (files: Iterable<string>) =>
+      [...files].filter((file) => file.endsWith(".js")).reduce((total, file) => total + sizeOf(file), 0);
+    const screens: Record<string, number> = {};
+    for (const [route, key] of Object.entries(SCREENS)) screens[route] = sum(closure(key, new Set(entry)));
+    const allJs = readdirSync(path.join(outDir, "assets")).filter((file) => file.endsWith(".js"));
+    return {
+      screens,
+      first: screens["/"] ?? 0,
+      all: sum(allJs.map((file) => `assets/${file}`)),
+      files: allJs.length,
+    };
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
   }
-  const allJs = readdirSync(path.join(outDir, "assets")).filter((file) => file.endsWith(".js"));
-  const total = sum(allJs.map((file) => `assets/${file}`));
-  const firstScreen = screens["/"] ?? 0;
-  console.log(`first screen (/): ${kb(firstScreen)} of ${kb(FIRST_SCREEN_BUDGET)} budget`);
-  console.log(`all client JavaScript (${allJs.length} files): ${kb(total)} of ${kb(TOTAL_BUDGET)} budget`);
-  if (firstScreen > FIRST_SCREEN_BUDGET || total > TOTAL_BUDGET) {
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const sizes = await measureClientSizes();
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+  console.log("JavaScript before each screen can render (gzip -9):");
+  for (const [route, size] of Object.entries(sizes.screens)) console.log(`  ${route.padEnd(14)} ${kb(size)}`);
+  console.log(`first screen (/): ${kb(sizes.first)} of ${kb(FIRST_SCREEN_BUDGET)} budget`);
+  console.log(`all client JavaScript (${sizes.files} files): ${kb(sizes.all)} of ${kb(TOTAL_BUDGET)} budget`);
+  if (sizes.first > FIRST_SCREEN_BUDGET || sizes.all > TOTAL_BUDGET) {
     console.error("over budget");
     process.exitCode = 1;
   }
-} finally {
-  rmSync(outDir, { recursive: true, force: true });
 }

@@ -2,11 +2,11 @@
 // real parts (workerd, a real Postgres, Chromium). Prints a table and writes docs/benchmarks.md.
 // Asserts nothing: the numbers are for reading against the targets. `--only=relay,rooms,…` runs a subset.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { gzipSync } from "node:zlib";
+import { measureClientSizes } from "../client-size.ts";
 import { startDevStack } from "../dev.ts";
 import { freePort } from "../local-db.ts";
 import { browserBenchmarks } from "./browser.ts";
@@ -81,21 +81,6 @@ async function roomPairs(worker: { wsUrl: string }, db: Database, count: number)
 
 function closeAll(peers: Iterable<RelayPeer>) {
   for (const peer of peers) peer.close();
-}
-
-function gzipOf(file: string): number {
-  return gzipSync(readFileSync(file), { level: 9 }).length;
-}
-
-/** First-screen JS: the entry script and what index.html preloads; all JS: every chunk. */
-function clientSizes(): { first: number; all: number; files: number } {
-  const dist = path.join(root, "client/dist");
-  const html = readFileSync(path.join(dist, "index.html"), "utf8");
-  const firstFiles = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.js)"/g)].map((m) => m[1] ?? "");
-  const assets = readdirSync(path.join(dist, "assets")).filter((f) => f.endsWith(".js"));
-  const all = assets.reduce((sum, f) => sum + gzipOf(path.join(dist, "assets", f)), 0);
-  const first = firstFiles.reduce((sum, f) => sum + gzipOf(path.join(dist, f)), 0);
-  return { first, all, files: assets.length };
 }
 
 async function restCpu(worker: DirectWorker) {
@@ -213,11 +198,11 @@ async function main() {
         "free plan: 1 s",
       );
       try {
-        const sizes = clientSizes();
+        const sizes = await measureClientSizes();
         row(
-          "client JavaScript, first screen",
+          "client JavaScript, first screen (`/`: entry, its imports and the Home chunk)",
           "VCME",
-          `${fmt(sizes.first / 1024, 1)} KB gzip`,
+          `${fmt(sizes.first / 1024, 1)} KB gzip (call page: ${fmt((sizes.screens["/call/:link"] ?? 0) / 1024, 1)} KB)`,
           "≤ 30 KB (React client: 124 KB)",
         );
         row(
@@ -226,8 +211,8 @@ async function main() {
           `${fmt(sizes.all / 1024, 1)} KB gzip in ${sizes.files} files`,
           "≤ 45 KB",
         );
-      } catch {
-        notes.push("Client sizes: client/dist is missing (run `npm run build` first).");
+      } catch (error) {
+        notes.push(`Client sizes: the client did not build (${String(error)}).`);
       }
     }
 
