@@ -3,6 +3,7 @@
 // changes are `replaceTrack` on an existing slot (no renegotiation, nothing to tell apart on the far
 // side). Later renegotiations (ICE restart) follow the perfect negotiation pattern.
 import { signal } from "@preact/signals";
+import { MAX_CANDIDATES_PER_FRAME } from "../../../src/protocol/room-constants";
 import { type Batcher, createBatcher } from "./batcher";
 import type { VideoLimit } from "./bitrate";
 import type { ClientFrame } from "./frames";
@@ -70,8 +71,9 @@ export class PeerLink {
 
   private remote: string | null;
   private polite: boolean;
-  /** Frames made before the remote person was known (a spare's offer and candidates). */
-  private held: Array<(target: string) => ClientFrame> = [];
+  /** A spare's offer and candidates, made before the remote person was known. */
+  private heldOffer: DescriptionInit | null = null;
+  private heldCandidates: CandidateInit[] = [];
   private makingOffer = false;
   private ignoreOffer = false;
   private settingRemoteAnswer = false;
@@ -92,9 +94,10 @@ export class PeerLink {
     this.remote = options.remoteId;
     this.polite = this.remote !== null && isPolite(options.selfId, this.remote);
     this.pc = new RTCPeerConnection({ iceServers: options.iceServers, bundlePolicy: "max-bundle" });
-    this.outgoing = createBatcher(CANDIDATE_BATCH_MS, (batch) =>
-      this.emit((target) => ({ event_type: "ice_candidate", payload: { target_id: target, data: batch } })),
-    );
+    this.outgoing = createBatcher(CANDIDATE_BATCH_MS, (batch) => {
+      if (this.remote === null) this.heldCandidates.push(...batch);
+      else this.sendCandidates(this.remote, batch);
+    });
     this.pc.onicecandidate = ({ candidate }) => {
       if (candidate) this.outgoing.push(candidate.toJSON());
       else this.outgoing.flush();
@@ -119,8 +122,12 @@ export class PeerLink {
     if (this.remote !== null || this.closed) return;
     this.remote = remoteId;
     this.polite = isPolite(selfId, remoteId);
-    for (const make of this.held) this.options.send(make(remoteId));
-    this.held = [];
+    if (this.heldOffer) this.sendDescription("offer", this.heldOffer);
+    // All the candidates gathered while waiting travel together, within the room's per-frame limit.
+    for (let i = 0; i < this.heldCandidates.length; i += MAX_CANDIDATES_PER_FRAME)
+      this.sendCandidates(remoteId, this.heldCandidates.slice(i, i + MAX_CANDIDATES_PER_FRAME));
+    this.heldOffer = null;
+    this.heldCandidates = [];
     if (this.pc.signalingState === "have-local-offer") {
       this.resends = 0;
       this.scheduleResend();
@@ -276,14 +283,14 @@ export class PeerLink {
     this.resendTimer = null;
   }
 
-  private sendDescription(kind: "offer" | "answer", description: RTCSessionDescription): void {
+  private sendDescription(kind: "offer" | "answer", description: DescriptionInit): void {
     const data = { type: description.type, sdp: description.sdp };
-    this.emit((target) => ({ event_type: kind, payload: { target_id: target, data } }));
+    if (this.remote === null) this.heldOffer = data;
+    else this.options.send({ event_type: kind, payload: { target_id: this.remote, data } });
   }
 
-  private emit(make: (target: string) => ClientFrame): void {
-    if (this.remote === null) this.held.push(make);
-    else this.options.send(make(this.remote));
+  private sendCandidates(target: string, batch: CandidateInit[]): void {
+    this.options.send({ event_type: "ice_candidate", payload: { target_id: target, data: batch } });
   }
 
   /** The answering side puts its tracks on the slots the offer created. */
