@@ -166,6 +166,12 @@ export function createCallModel(deps: CallModelDeps) {
     limitVideo();
   }
 
+  /** A spare nobody adopted (admitted to an empty call, or leaving) is closed. */
+  function dropSpare(): void {
+    spare?.close();
+    spare = null;
+  }
+
   /** Every connection's camera cap follows the size of the mesh. */
   function limitVideo(): void {
     const limit = videoLimitFor(peers.peek().size);
@@ -196,8 +202,7 @@ export function createCallModel(deps: CallModelDeps) {
           // Not awaited once settled: the offers should start before the call screen renders.
           if (!iceSettled) await iceReady;
           for (const id of listed) link(id, true);
-          spare?.close();
-          spare = null;
+          dropSpare();
         } else {
           // Back after a dropped socket: make the room's view of our media match what we show.
           send({
@@ -277,8 +282,7 @@ export function createCallModel(deps: CallModelDeps) {
     if (torn) return;
     torn = true;
     for (const id of [...peers.peek().keys()]) unlink(id);
-    spare?.close();
-    spare = null;
+    dropSpare();
     media.stop();
     ice.stop();
     speaking.close();
