@@ -20,18 +20,20 @@ export class LocalMedia {
   readonly problem = signal<string | null>(null);
   /** Bumped whenever a track is replaced, so views re-attach the stream. */
   readonly version = signal(0);
-  private facing: "user" | "environment" = "user";
-  private stopped = false;
+  #facing: "user" | "environment" = "user";
+  #stopped = false;
+  readonly #onTrack: (slot: Slot, track: MediaStreamTrack | null) => void;
 
   constructor(
     initial: MediaStream | null,
     audio: boolean,
     video: boolean,
-    private readonly onTrack: (slot: Slot, track: MediaStreamTrack | null) => void,
+    onTrack: (slot: Slot, track: MediaStreamTrack | null) => void,
   ) {
+    this.#onTrack = onTrack;
     this.stream = new MediaStream(initial?.getTracks() ?? []);
-    const mic = this.track("audio");
-    const camera = this.track("video");
+    const mic = this.#track("audio");
+    const camera = this.#track("video");
     if (mic) mic.enabled = audio;
     if (camera) camera.enabled = video;
     this.audio.value = audio && mic !== null;
@@ -39,11 +41,11 @@ export class LocalMedia {
   }
 
   get audioTrack(): MediaStreamTrack | null {
-    return this.track("audio");
+    return this.#track("audio");
   }
 
   get cameraTrack(): MediaStreamTrack | null {
-    return this.track("video");
+    return this.#track("video");
   }
 
   get screenTrack(): MediaStreamTrack | null {
@@ -52,8 +54,8 @@ export class LocalMedia {
 
   /** Mutes or unmutes; asks for the microphone the first time if the person joined without one. */
   async setAudio(on: boolean): Promise<void> {
-    let track = this.track("audio");
-    if (on && !track) track = await this.acquire("audio", microphoneConstraints());
+    let track = this.#track("audio");
+    if (on && !track) track = await this.#acquire("audio", microphoneConstraints());
     if (!track) return;
     track.enabled = on;
     this.audio.value = on;
@@ -61,8 +63,8 @@ export class LocalMedia {
 
   /** Camera on or off; asks for the camera the first time if the person joined without one. */
   async setVideo(on: boolean): Promise<void> {
-    let track = this.track("video");
-    if (on && !track) track = await this.acquire("video", cameraConstraints(undefined, this.facing));
+    let track = this.#track("video");
+    if (on && !track) track = await this.#acquire("video", cameraConstraints(undefined, this.#facing));
     if (!track) return;
     track.enabled = on;
     this.video.value = on;
@@ -71,7 +73,7 @@ export class LocalMedia {
   /** Uses another microphone or camera. */
   async useDevice(kind: "audio" | "video", deviceId: string): Promise<void> {
     const constraints = kind === "audio" ? microphoneConstraints(deviceId) : cameraConstraints(deviceId);
-    const track = await this.acquire(kind, constraints);
+    const track = await this.#acquire(kind, constraints);
     if (track) track.enabled = kind === "audio" ? this.audio.value : this.video.value;
   }
 
@@ -80,7 +82,7 @@ export class LocalMedia {
    * second camera plugged in), the next camera in the browser's list.
    */
   async flipCamera(): Promise<void> {
-    const current = this.track("video");
+    const current = this.#track("video");
     if (current && (current.getCapabilities?.().facingMode ?? []).length === 0) {
       const cameras = (await navigator.mediaDevices.enumerateDevices()).filter(
         (device) => device.kind === "videoinput" && device.deviceId,
@@ -89,8 +91,8 @@ export class LocalMedia {
       const next = cameras[(at + 1) % cameras.length];
       if (cameras.length > 1 && next) return this.useDevice("video", next.deviceId);
     }
-    this.facing = this.facing === "user" ? "environment" : "user";
-    const track = await this.acquire("video", cameraConstraints(undefined, this.facing));
+    this.#facing = this.#facing === "user" ? "environment" : "user";
+    const track = await this.#acquire("video", cameraConstraints(undefined, this.#facing));
     if (track) track.enabled = this.video.value;
   }
 
@@ -103,7 +105,7 @@ export class LocalMedia {
         audio: false,
       });
       const track = display.getVideoTracks()[0];
-      if (!track || this.stopped) {
+      if (!track || this.#stopped) {
         for (const t of display.getTracks()) t.stop();
         return false;
       }
@@ -111,7 +113,7 @@ export class LocalMedia {
       // The browser's own "Stop sharing" bar ends the track.
       track.onended = () => this.stopScreen();
       this.screenStream.value = display;
-      this.onTrack("screen", track);
+      this.#onTrack("screen", track);
       return true;
     } catch (error) {
       if (!(error instanceof DOMException && error.name === "NotAllowedError"))
@@ -125,23 +127,23 @@ export class LocalMedia {
     if (!display) return;
     for (const track of display.getTracks()) track.stop();
     this.screenStream.value = null;
-    this.onTrack("screen", null);
+    this.#onTrack("screen", null);
   }
 
   /** Releases every device (the camera light goes off). */
   stop(): void {
-    this.stopped = true;
+    this.#stopped = true;
     for (const track of this.stream.getTracks()) track.stop();
     this.stopScreen();
   }
 
   /** The live track of a kind; an ended one (device unplugged, revoked) counts as none. */
-  private track(kind: "audio" | "video"): MediaStreamTrack | null {
+  #track(kind: "audio" | "video"): MediaStreamTrack | null {
     const track = (kind === "audio" ? this.stream.getAudioTracks() : this.stream.getVideoTracks())[0] ?? null;
     return track?.readyState === "live" ? track : null;
   }
 
-  private async acquire(
+  async #acquire(
     kind: "audio" | "video",
     constraints: MediaTrackConstraints,
   ): Promise<MediaStreamTrack | null> {
@@ -153,7 +155,7 @@ export class LocalMedia {
         kind === "audio" ? { audio: constraints } : { video: constraints },
       );
       const track = fresh.getTracks()[0] ?? null;
-      if (!track || this.stopped) {
+      if (!track || this.#stopped) {
         track?.stop();
         return null;
       }
@@ -161,12 +163,12 @@ export class LocalMedia {
       this.stream.addTrack(track);
       this.problem.value = null;
       this.version.value += 1;
-      this.onTrack(kind === "audio" ? "audio" : "camera", track);
+      this.#onTrack(kind === "audio" ? "audio" : "camera", track);
       return track;
     } catch (error) {
       if (old) {
         this.stream.removeTrack(old);
-        this.onTrack(kind === "audio" ? "audio" : "camera", null);
+        this.#onTrack(kind === "audio" ? "audio" : "camera", null);
         this.version.value += 1;
       }
       this.problem.value = describeDeviceError(error, kind);

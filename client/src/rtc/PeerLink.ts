@@ -69,98 +69,100 @@ export class PeerLink {
   /** Bumped when remote tracks change, so views re-attach streams. */
   readonly tracksVersion = signal(0);
 
-  private remote: string | null;
-  private polite: boolean;
+  readonly #options: PeerLinkOptions;
+  #remote: string | null;
+  #polite: boolean;
   /** A spare's offer and candidates, made before the remote person was known. */
-  private heldOffer: DescriptionInit | null = null;
-  private heldCandidates: CandidateInit[] = [];
-  private makingOffer = false;
-  private ignoreOffer = false;
-  private settingRemoteAnswer = false;
-  private attached = false;
-  private closed = false;
-  private pendingCandidates: CandidateInit[] = [];
-  private readonly outgoing: Batcher<CandidateInit>;
-  private restartTimer: ReturnType<typeof setTimeout> | null = null;
-  private resendTimer: ReturnType<typeof setTimeout> | null = null;
-  private resends = 0;
+  #heldOffer: DescriptionInit | null = null;
+  #heldCandidates: CandidateInit[] = [];
+  #makingOffer = false;
+  #ignoreOffer = false;
+  #settingRemoteAnswer = false;
+  #attached = false;
+  #closed = false;
+  #pendingCandidates: CandidateInit[] = [];
+  readonly #outgoing: Batcher<CandidateInit>;
+  #restartTimer: ReturnType<typeof setTimeout> | null = null;
+  #resendTimer: ReturnType<typeof setTimeout> | null = null;
+  #resends = 0;
   /** Signaling with this person is down (either socket); `interrupted`: the media path went down meanwhile. */
-  private signalingAway = false;
-  private interrupted = false;
-  private lastSample: StatsSample | null = null;
-  private videoLimit: VideoLimit | null = null;
+  #signalingAway = false;
+  #interrupted = false;
+  #lastSample: StatsSample | null = null;
+  #videoLimit: VideoLimit | null = null;
 
-  constructor(private readonly options: PeerLinkOptions) {
-    this.remote = options.remoteId;
-    this.polite = this.remote !== null && isPolite(options.selfId, this.remote);
+  constructor(options: PeerLinkOptions) {
+    this.#options = options;
+    this.#remote = options.remoteId;
+    this.#polite = this.#remote !== null && isPolite(options.selfId, this.#remote);
     this.pc = new RTCPeerConnection({ iceServers: options.iceServers, bundlePolicy: "max-bundle" });
-    this.outgoing = createBatcher(CANDIDATE_BATCH_MS, (batch) => {
-      if (this.remote === null) this.heldCandidates.push(...batch);
-      else this.sendCandidates(this.remote, batch);
+    this.#outgoing = createBatcher(CANDIDATE_BATCH_MS, (batch) => {
+      if (this.#remote === null) this.#heldCandidates.push(...batch);
+      else this.#sendCandidates(this.#remote, batch);
     });
     this.pc.onicecandidate = ({ candidate }) => {
-      if (candidate) this.outgoing.push(candidate.toJSON());
-      else this.outgoing.flush();
+      if (candidate) this.#outgoing.push(candidate.toJSON());
+      else this.#outgoing.flush();
     };
-    this.pc.ontrack = ({ transceiver, track }) => this.onTrack(transceiver, track);
-    this.pc.onnegotiationneeded = () => void this.makeOffer();
-    this.pc.onconnectionstatechange = () => this.onConnectionState();
+    this.pc.ontrack = ({ transceiver, track }) => this.#onTrack(transceiver, track);
+    this.pc.onnegotiationneeded = () => void this.#makeOffer();
+    this.pc.onconnectionstatechange = () => this.#onConnectionState();
     if (options.initiator) {
       const tracks = options.tracks();
       for (const slot of SLOTS) {
         const kind = slot === "audio" ? "audio" : "video";
         this.pc.addTransceiver(tracks[slot] ?? kind, { direction: "sendrecv", streams: [options.stream] });
       }
-      this.attached = true;
+      this.#attached = true;
       // Offer now rather than on `negotiationneeded`, a task that waits behind the call screen's render.
-      void this.makeOffer();
+      void this.#makeOffer();
     }
   }
 
   /** A spare's person: the held offer and candidates go to them now. */
   adopt(selfId: string, remoteId: string): void {
-    if (this.remote !== null || this.closed) return;
-    this.remote = remoteId;
-    this.polite = isPolite(selfId, remoteId);
-    if (this.heldOffer) this.sendDescription("offer", this.heldOffer);
+    if (this.#remote !== null || this.#closed) return;
+    this.#remote = remoteId;
+    this.#polite = isPolite(selfId, remoteId);
+    if (this.#heldOffer) this.#sendDescription("offer", this.#heldOffer);
     // All the candidates gathered while waiting travel together, within the room's per-frame limit.
-    for (let i = 0; i < this.heldCandidates.length; i += MAX_CANDIDATES_PER_FRAME)
-      this.sendCandidates(remoteId, this.heldCandidates.slice(i, i + MAX_CANDIDATES_PER_FRAME));
-    this.heldOffer = null;
-    this.heldCandidates = [];
+    for (let i = 0; i < this.#heldCandidates.length; i += MAX_CANDIDATES_PER_FRAME)
+      this.#sendCandidates(remoteId, this.#heldCandidates.slice(i, i + MAX_CANDIDATES_PER_FRAME));
+    this.#heldOffer = null;
+    this.#heldCandidates = [];
     if (this.pc.signalingState === "have-local-offer") {
-      this.resends = 0;
-      this.scheduleResend();
+      this.#resends = 0;
+      this.#scheduleResend();
     }
   }
 
   /** A remote offer or answer. */
   async handleDescription(description: DescriptionInit): Promise<void> {
-    if (this.closed) return;
+    if (this.#closed) return;
     try {
       if (description.type === "offer") {
-        this.ignoreOffer =
+        this.#ignoreOffer =
           decideOnOffer({
-            polite: this.polite,
-            makingOffer: this.makingOffer,
+            polite: this.#polite,
+            makingOffer: this.#makingOffer,
             signalingState: this.pc.signalingState,
-            settingRemoteAnswer: this.settingRemoteAnswer,
+            settingRemoteAnswer: this.#settingRemoteAnswer,
           }) === "ignore";
-        if (this.ignoreOffer) return;
+        if (this.#ignoreOffer) return;
       }
-      this.settingRemoteAnswer = description.type === "answer";
+      this.#settingRemoteAnswer = description.type === "answer";
       await this.pc.setRemoteDescription(description);
-      this.settingRemoteAnswer = false;
-      if (description.type === "answer") this.stopResend();
-      await this.drainCandidates();
+      this.#settingRemoteAnswer = false;
+      if (description.type === "answer") this.#stopResend();
+      await this.#drainCandidates();
       if (description.type === "offer") {
-        if (!this.attached) await this.attach();
+        if (!this.#attached) await this.#attach();
         await this.pc.setLocalDescription();
         const answer = this.pc.localDescription;
-        if (answer) this.sendDescription("answer", answer);
+        if (answer) this.#sendDescription("answer", answer);
       }
     } catch (error) {
-      this.settingRemoteAnswer = false;
+      this.#settingRemoteAnswer = false;
       // A late answer to an offer already rolled back is harmless; anything else is worth showing.
       if (description.type === "offer") this.problem.value = "Could not set up the connection.";
       console.warn("vcme: description failed", error);
@@ -169,73 +171,73 @@ export class PeerLink {
 
   /** Remote candidates: applied once the remote description is set, queued until then. */
   async handleCandidates(data: CandidateInit | CandidateInit[] | null): Promise<void> {
-    if (this.closed || data === null) return;
+    if (this.#closed || data === null) return;
     const list = Array.isArray(data) ? data : [data];
     if (!this.pc.remoteDescription) {
-      this.pendingCandidates.push(...list);
+      this.#pendingCandidates.push(...list);
       return;
     }
-    for (const candidate of list) await this.addCandidate(candidate);
+    for (const candidate of list) await this.#addCandidate(candidate);
   }
 
   /** Puts a new local track (or none) on a slot: device switch, camera flip, screen share. */
   async setTrack(slot: Slot, track: MediaStreamTrack | null): Promise<void> {
-    if (!this.attached || this.closed) return;
+    if (!this.#attached || this.#closed) return;
     const transceiver = this.pc.getTransceivers()[SLOTS.indexOf(slot)];
     if (transceiver) await transceiver.sender.replaceTrack(track).catch(() => undefined);
   }
 
   /** Caps the camera video sent on this connection (applied once negotiated, and again on reconnect). */
   async limitVideo(limit: VideoLimit): Promise<void> {
-    this.videoLimit = limit;
-    await this.applyVideoLimit();
+    this.#videoLimit = limit;
+    await this.#applyVideoLimit();
   }
 
   /** New TURN credentials: used by the next ICE gathering (restart). */
   setIceServers(iceServers: RTCIceServer[]): void {
-    if (!this.closed) this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers });
+    if (!this.#closed) this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers });
   }
 
   /** Signaling with this person stopped (our socket or theirs dropped): watch the media path meanwhile. */
   signalingLost(): void {
-    if (this.closed) return;
-    if (!this.signalingAway) this.interrupted = false;
-    this.signalingAway = true;
-    if (this.pc.connectionState !== "connected") this.interrupted = true;
+    if (this.#closed) return;
+    if (!this.#signalingAway) this.#interrupted = false;
+    this.#signalingAway = true;
+    if (this.pc.connectionState !== "connected") this.#interrupted = true;
   }
 
   /** Signaling with this person works again: renegotiate if the media path went down meanwhile. */
   signalingBack(): void {
-    if (this.closed || !this.signalingAway) return;
-    this.signalingAway = false;
+    if (this.#closed || !this.#signalingAway) return;
+    this.#signalingAway = false;
     const restart = restartAfterResume({
-      polite: this.polite,
-      interrupted: this.interrupted,
+      polite: this.#polite,
+      interrupted: this.#interrupted,
       signalingState: this.pc.signalingState,
     });
-    this.interrupted = false;
+    this.#interrupted = false;
     if (!restart) return;
-    if (this.restartTimer !== null) clearTimeout(this.restartTimer);
-    this.restartTimer = null;
-    this.restart();
+    if (this.#restartTimer !== null) clearTimeout(this.#restartTimer);
+    this.#restartTimer = null;
+    this.#restart();
   }
 
   /** Takes one `getStats()` sample and updates `quality`. */
   async sample(): Promise<void> {
-    if (this.closed) return;
+    if (this.#closed) return;
     const report = await this.pc.getStats().catch(() => null);
     if (!report) return;
     const { sample, rttMs } = readSample(report.values() as Iterable<Record<string, unknown>>, Date.now());
-    this.quality.value = summarize(this.lastSample, sample, rttMs, this.quality.value?.history ?? []);
-    this.lastSample = sample;
+    this.quality.value = summarize(this.#lastSample, sample, rttMs, this.quality.value?.history ?? []);
+    this.#lastSample = sample;
   }
 
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.outgoing.cancel();
-    this.stopResend();
-    if (this.restartTimer !== null) clearTimeout(this.restartTimer);
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#outgoing.cancel();
+    this.#stopResend();
+    if (this.#restartTimer !== null) clearTimeout(this.#restartTimer);
     this.pc.onicecandidate = null;
     this.pc.ontrack = null;
     this.pc.onnegotiationneeded = null;
@@ -244,86 +246,86 @@ export class PeerLink {
     this.connection.value = "closed";
   }
 
-  private async makeOffer(): Promise<void> {
+  async #makeOffer(): Promise<void> {
     // An offer in the making covers what asked for it; the browser asks again once stable if not.
-    if (this.closed || this.makingOffer) return;
+    if (this.#closed || this.#makingOffer) return;
     try {
-      this.makingOffer = true;
+      this.#makingOffer = true;
       await this.pc.setLocalDescription();
       const offer = this.pc.localDescription;
       if (offer?.type === "offer") {
-        this.sendDescription("offer", offer);
-        this.resends = 0;
-        if (this.remote !== null) this.scheduleResend();
+        this.#sendDescription("offer", offer);
+        this.#resends = 0;
+        if (this.#remote !== null) this.#scheduleResend();
       }
     } catch (error) {
       console.warn("vcme: offer failed", error);
     } finally {
-      this.makingOffer = false;
+      this.#makingOffer = false;
     }
   }
 
-  private scheduleResend(): void {
-    this.stopResend();
-    this.resendTimer = setTimeout(() => {
+  #scheduleResend(): void {
+    this.#stopResend();
+    this.#resendTimer = setTimeout(() => {
       const offer = this.pc.localDescription;
-      if (this.closed || this.pc.signalingState !== "have-local-offer" || offer?.type !== "offer") return;
-      if (this.resends >= OFFER_RESENDS) {
+      if (this.#closed || this.pc.signalingState !== "have-local-offer" || offer?.type !== "offer") return;
+      if (this.#resends >= OFFER_RESENDS) {
         this.problem.value = "No answer from this person's browser.";
         return;
       }
-      this.resends += 1;
-      this.sendDescription("offer", offer);
-      this.scheduleResend();
+      this.#resends += 1;
+      this.#sendDescription("offer", offer);
+      this.#scheduleResend();
     }, OFFER_RESEND_MS);
   }
 
-  private stopResend(): void {
-    if (this.resendTimer !== null) clearTimeout(this.resendTimer);
-    this.resendTimer = null;
+  #stopResend(): void {
+    if (this.#resendTimer !== null) clearTimeout(this.#resendTimer);
+    this.#resendTimer = null;
   }
 
-  private sendDescription(kind: "offer" | "answer", description: DescriptionInit): void {
+  #sendDescription(kind: "offer" | "answer", description: DescriptionInit): void {
     const data = { type: description.type, sdp: description.sdp };
-    if (this.remote === null) this.heldOffer = data;
-    else this.options.send({ event_type: kind, payload: { target_id: this.remote, data } });
+    if (this.#remote === null) this.#heldOffer = data;
+    else this.#options.send({ event_type: kind, payload: { target_id: this.#remote, data } });
   }
 
-  private sendCandidates(target: string, batch: CandidateInit[]): void {
-    this.options.send({ event_type: "ice_candidate", payload: { target_id: target, data: batch } });
+  #sendCandidates(target: string, batch: CandidateInit[]): void {
+    this.#options.send({ event_type: "ice_candidate", payload: { target_id: target, data: batch } });
   }
 
   /** The answering side puts its tracks on the slots the offer created. */
-  private async attach(): Promise<void> {
-    this.attached = true;
-    const tracks = this.options.tracks();
+  async #attach(): Promise<void> {
+    this.#attached = true;
+    const tracks = this.#options.tracks();
     const transceivers = this.pc.getTransceivers();
     await Promise.all(
       SLOTS.map(async (slot, index) => {
         const transceiver = transceivers[index];
         if (!transceiver) return;
         transceiver.direction = "sendrecv";
-        transceiver.sender.setStreams?.(this.options.stream);
+        transceiver.sender.setStreams?.(this.#options.stream);
         await transceiver.sender.replaceTrack(tracks[slot]);
       }),
     );
   }
 
-  private async drainCandidates(): Promise<void> {
-    const pending = this.pendingCandidates;
-    this.pendingCandidates = [];
-    for (const candidate of pending) await this.addCandidate(candidate);
+  async #drainCandidates(): Promise<void> {
+    const pending = this.#pendingCandidates;
+    this.#pendingCandidates = [];
+    for (const candidate of pending) await this.#addCandidate(candidate);
   }
 
-  private async addCandidate(candidate: CandidateInit): Promise<void> {
+  async #addCandidate(candidate: CandidateInit): Promise<void> {
     try {
       await this.pc.addIceCandidate(candidate);
     } catch (error) {
-      if (shouldReportCandidateError(this.ignoreOffer)) console.warn("vcme: candidate refused", error);
+      if (shouldReportCandidateError(this.#ignoreOffer)) console.warn("vcme: candidate refused", error);
     }
   }
 
-  private onTrack(transceiver: RTCRtpTransceiver, track: MediaStreamTrack): void {
+  #onTrack(transceiver: RTCRtpTransceiver, track: MediaStreamTrack): void {
     const index = this.pc.getTransceivers().indexOf(transceiver);
     const target = index === SLOTS.indexOf("screen") ? this.screen : this.media;
     for (const old of target.getTracks())
@@ -335,10 +337,10 @@ export class PeerLink {
     this.tracksVersion.value += 1;
   }
 
-  private async applyVideoLimit(): Promise<void> {
+  async #applyVideoLimit(): Promise<void> {
     const sender = this.pc.getTransceivers()[SLOTS.indexOf("camera")]?.sender;
-    const limit = this.videoLimit;
-    if (!sender || !limit || this.closed) return;
+    const limit = this.#videoLimit;
+    if (!sender || !limit || this.#closed) return;
     const parameters = sender.getParameters();
     const encoding = parameters.encodings?.[0];
     // Before negotiation there are no encodings yet; the limit is applied when the connection is up.
@@ -355,23 +357,23 @@ export class PeerLink {
       .catch((error: unknown) => console.warn("vcme: video limit", error));
   }
 
-  private onConnectionState(): void {
+  #onConnectionState(): void {
     const state = this.pc.connectionState;
     this.connection.value = state;
-    if (this.signalingAway && state !== "connected") this.interrupted = true;
-    if (this.restartTimer !== null) clearTimeout(this.restartTimer);
-    this.restartTimer = null;
+    if (this.#signalingAway && state !== "connected") this.#interrupted = true;
+    if (this.#restartTimer !== null) clearTimeout(this.#restartTimer);
+    this.#restartTimer = null;
     if (state === "connected") {
       this.problem.value = null;
-      void this.applyVideoLimit();
+      void this.#applyVideoLimit();
     } else if (state === "failed") this.problem.value = "Connection lost — trying again…";
-    const delay = restartDelay(state, this.polite);
-    if (delay !== null) this.restartTimer = setTimeout(() => this.restart(), delay);
+    const delay = restartDelay(state, this.#polite);
+    if (delay !== null) this.#restartTimer = setTimeout(() => this.#restart(), delay);
   }
 
-  private restart(): void {
-    if (this.closed) return;
-    this.outgoing.flush();
+  #restart(): void {
+    if (this.#closed) return;
+    this.#outgoing.flush();
     // restartIce() fires negotiationneeded; perfect negotiation settles it should both sides restart.
     this.pc.restartIce();
   }

@@ -21,49 +21,51 @@ const MIN_REFRESH_MS = 15_000;
 const RETRY_MS = 30_000;
 
 export class IceServerSource {
-  private current: IceServer[] = FALLBACK_ICE_SERVERS;
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private stopped = false;
+  #current: IceServer[] = FALLBACK_ICE_SERVERS;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #stopped = false;
+  readonly #fetchServers: () => Promise<IceServersAnswer>;
+  readonly #onRefresh: (servers: IceServer[]) => void;
 
-  constructor(
-    private readonly fetchServers: () => Promise<IceServersAnswer>,
-    private readonly onRefresh: (servers: IceServer[]) => void,
-  ) {}
+  constructor(fetchServers: () => Promise<IceServersAnswer>, onRefresh: (servers: IceServer[]) => void) {
+    this.#fetchServers = fetchServers;
+    this.#onRefresh = onRefresh;
+  }
 
   get servers(): IceServer[] {
-    return this.current;
+    return this.#current;
   }
 
   /** Loads the servers once; keeps the fallback if the Worker does not answer. */
   async load(): Promise<IceServer[]> {
     try {
-      const answer = await this.fetchServers();
-      if (answer.ice_servers.length > 0) this.current = answer.ice_servers;
+      const answer = await this.#fetchServers();
+      if (answer.ice_servers.length > 0) this.#current = answer.ice_servers;
       const expiresAt = Date.parse(answer.expires_at);
-      this.schedule(
+      this.#schedule(
         Number.isFinite(expiresAt)
           ? Math.max(MIN_REFRESH_MS, expiresAt - Date.now() - REFRESH_BEFORE_MS)
           : RETRY_MS,
       );
     } catch {
-      this.schedule(RETRY_MS);
+      this.#schedule(RETRY_MS);
     }
-    return this.current;
+    return this.#current;
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
+    this.#stopped = true;
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
   }
 
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = setTimeout(async () => {
-      const before = this.current;
+  #schedule(ms: number): void {
+    if (this.#stopped) return;
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = setTimeout(async () => {
+      const before = this.#current;
       await this.load();
-      if (this.current !== before && !this.stopped) this.onRefresh(this.current);
+      if (this.#current !== before && !this.#stopped) this.#onRefresh(this.#current);
     }, ms);
   }
 }

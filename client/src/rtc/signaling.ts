@@ -51,138 +51,142 @@ const FINAL_CODES = new Set<number>([
 const QUEUE_LIMIT = 200;
 
 export class SignalingSocket {
-  private ws: WebSocket | null = null;
-  private attempt = 0;
-  private stopped = false;
-  private joined = false;
-  private queue: string[] = [];
-  private pingTimer: ReturnType<typeof setInterval> | null = null;
-  private retryTimer: ReturnType<typeof setTimeout> | null = null;
-  private lastHeard = 0;
-  private readonly onOnline = () => {
-    if (!this.stopped && this.ws === null && this.retryTimer !== null) {
-      clearTimeout(this.retryTimer);
-      this.retryTimer = null;
-      void this.connect();
+  #ws: WebSocket | null = null;
+  #attempt = 0;
+  #stopped = false;
+  #joined = false;
+  #queue: string[] = [];
+  #pingTimer: ReturnType<typeof setInterval> | null = null;
+  #retryTimer: ReturnType<typeof setTimeout> | null = null;
+  #lastHeard = 0;
+  readonly #onOnline = () => {
+    if (!this.#stopped && this.#ws === null && this.#retryTimer !== null) {
+      clearTimeout(this.#retryTimer);
+      this.#retryTimer = null;
+      void this.#connect();
     }
   };
 
-  constructor(private readonly options: SignalingOptions) {}
+  readonly #options: SignalingOptions;
+
+  constructor(options: SignalingOptions) {
+    this.#options = options;
+  }
 
   /** Opens the first connection. */
   start(): void {
-    globalThis.addEventListener?.("online", this.onOnline);
-    void this.connect();
+    globalThis.addEventListener?.("online", this.#onOnline);
+    void this.#connect();
   }
 
   /** Sends a frame once the room has (re)admitted this socket; queued until then. False if invalid. */
   send(frame: ClientFrame): boolean {
     const text = encodeClientFrame(frame);
-    if (text === null || this.stopped) return false;
-    if (this.joined && this.ws?.readyState === WebSocket.OPEN) this.ws.send(text);
-    else if (this.queue.length < QUEUE_LIMIT) this.queue.push(text);
+    if (text === null || this.#stopped) return false;
+    if (this.#joined && this.#ws?.readyState === WebSocket.OPEN) this.#ws.send(text);
+    else if (this.#queue.length < QUEUE_LIMIT) this.#queue.push(text);
     return true;
   }
 
   /** Sends a frame straight away, before the room has answered `join_room` (join, leave). */
   sendFirst(frame: ClientFrame): boolean {
     const text = encodeClientFrame(frame);
-    if (text === null || this.ws?.readyState !== WebSocket.OPEN) return false;
-    this.ws.send(text);
+    if (text === null || this.#ws?.readyState !== WebSocket.OPEN) return false;
+    this.#ws.send(text);
     return true;
   }
 
   /** The room answered `join_room`: what was queued goes out now. */
   markJoined(): void {
-    this.joined = true;
-    const pending = this.queue;
-    this.queue = [];
-    for (const text of pending) this.ws?.send(text);
+    this.#joined = true;
+    const pending = this.#queue;
+    this.#queue = [];
+    for (const text of pending) this.#ws?.send(text);
   }
 
   /** Drops the current connection as a network fault would; the socket reconnects (tests, `online`). */
   drop(): void {
-    this.ws?.close(4000, "dropped");
+    this.#ws?.close(4000, "dropped");
   }
 
   /** Closes for good. */
   close(code = 1000, reason = "closed"): void {
-    if (this.stopped) return;
-    this.stopped = true;
-    this.clearTimers();
-    globalThis.removeEventListener?.("online", this.onOnline);
-    const ws = this.ws;
-    this.ws = null;
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#clearTimers();
+    globalThis.removeEventListener?.("online", this.#onOnline);
+    const ws = this.#ws;
+    this.#ws = null;
     if (ws) {
       ws.onclose = null;
       ws.close(code, reason);
     }
-    this.options.onStatus("closed");
-    this.options.onEnd({ code, reason });
+    this.#options.onStatus("closed");
+    this.#options.onEnd({ code, reason });
   }
 
-  private async connect(): Promise<void> {
-    if (this.stopped) return;
-    this.options.onStatus(this.attempt === 0 ? "connecting" : "reconnecting");
+  async #connect(): Promise<void> {
+    if (this.#stopped) return;
+    this.#options.onStatus(this.#attempt === 0 ? "connecting" : "reconnecting");
     let url: string;
     try {
-      url = await this.options.url();
+      url = await this.#options.url();
     } catch (error) {
       if (error instanceof FatalConnectError) this.close(4404, error.message);
-      else this.retry();
+      else this.#retry();
       return;
     }
-    if (this.stopped) return;
+    if (this.#stopped) return;
     const ws = new WebSocket(url);
-    this.ws = ws;
-    this.joined = false;
+    this.#ws = ws;
+    this.#joined = false;
     ws.onopen = () => {
-      this.lastHeard = Date.now();
-      this.options.onStatus("open");
-      this.startPing(ws);
-      this.options.onOpen();
+      this.#lastHeard = Date.now();
+      this.#options.onStatus("open");
+      this.#startPing(ws);
+      this.#options.onOpen();
     };
     ws.onmessage = (event) => {
-      this.lastHeard = Date.now();
+      this.#lastHeard = Date.now();
       if (typeof event.data !== "string") return;
       const frame = parseServerFrame(event.data);
       if (!frame) return;
       // A successful (re)join resets the backoff: the next drop starts again from a short delay.
       if (frame.event_type === "host_joined_room" || frame.event_type === "accepted_into_room")
-        this.attempt = 0;
-      this.options.onFrame(frame);
+        this.#attempt = 0;
+      this.#options.onFrame(frame);
     };
     ws.onclose = (event) => {
-      if (this.ws !== ws) return;
-      this.ws = null;
-      this.joined = false;
-      this.clearTimers();
+      if (this.#ws !== ws) return;
+      this.#ws = null;
+      this.#joined = false;
+      this.#clearTimers();
       if (FINAL_CODES.has(event.code)) {
-        this.stopped = true;
-        globalThis.removeEventListener?.("online", this.onOnline);
-        this.options.onStatus("closed");
-        this.options.onEnd({ code: event.code, reason: event.reason });
+        this.#stopped = true;
+        globalThis.removeEventListener?.("online", this.#onOnline);
+        this.#options.onStatus("closed");
+        this.#options.onEnd({ code: event.code, reason: event.reason });
         return;
       }
-      this.retry();
+      this.#retry();
     };
   }
 
-  private retry(): void {
-    if (this.stopped) return;
-    const delay = backoffDelay(this.attempt);
-    this.attempt += 1;
-    this.options.onStatus("reconnecting");
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      void this.connect();
+  #retry(): void {
+    if (this.#stopped) return;
+    const delay = backoffDelay(this.#attempt);
+    this.#attempt += 1;
+    this.#options.onStatus("reconnecting");
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      void this.#connect();
     }, delay);
   }
 
-  private startPing(ws: WebSocket): void {
-    this.clearTimers();
-    this.pingTimer = setInterval(() => {
-      if (Date.now() - this.lastHeard > SILENCE_LIMIT_MS) {
+  #startPing(ws: WebSocket): void {
+    this.#clearTimers();
+    this.#pingTimer = setInterval(() => {
+      if (Date.now() - this.#lastHeard > SILENCE_LIMIT_MS) {
         ws.close(4000, "silent");
         return;
       }
@@ -190,10 +194,10 @@ export class SignalingSocket {
     }, PING_INTERVAL_MS);
   }
 
-  private clearTimers(): void {
-    if (this.pingTimer !== null) clearInterval(this.pingTimer);
-    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
-    this.pingTimer = null;
-    this.retryTimer = null;
+  #clearTimers(): void {
+    if (this.#pingTimer !== null) clearInterval(this.#pingTimer);
+    if (this.#retryTimer !== null) clearTimeout(this.#retryTimer);
+    this.#pingTimer = null;
+    this.#retryTimer = null;
   }
 }

@@ -17,26 +17,26 @@ interface Watched {
 }
 
 export class SpeakingDetector {
-  private context: AudioContext | null = null;
-  private readonly watched = new Map<string, Watched>();
-  private timer: ReturnType<typeof setInterval> | null = null;
+  #context: AudioContext | null = null;
+  readonly #watched = new Map<string, Watched>();
+  #timer: ReturnType<typeof setInterval> | null = null;
 
   /** The speaking signal of `key`, following `stream`'s current audio track. */
   watch(key: string, stream: MediaStream): Signal<boolean> {
     const track = stream.getAudioTracks()[0];
-    const existing = this.watched.get(key);
+    const existing = this.#watched.get(key);
     if (existing && existing.trackId === (track?.id ?? "")) return existing.speaking;
     const speaking = existing?.speaking ?? signal(false);
-    if (existing) this.disconnect(existing);
-    this.watched.delete(key);
+    if (existing) this.#disconnect(existing);
+    this.#watched.delete(key);
     if (!track || typeof AudioContext === "undefined") return speaking;
     try {
-      this.context ??= new AudioContext();
-      const source = this.context.createMediaStreamSource(new MediaStream([track]));
-      const analyser = this.context.createAnalyser();
+      this.#context ??= new AudioContext();
+      const source = this.#context.createMediaStreamSource(new MediaStream([track]));
+      const analyser = this.#context.createAnalyser();
       analyser.fftSize = 512;
       source.connect(analyser);
-      this.watched.set(key, {
+      this.#watched.set(key, {
         source,
         analyser,
         buffer: new Float32Array(analyser.fftSize),
@@ -44,7 +44,7 @@ export class SpeakingDetector {
         lastLoud: 0,
         trackId: track.id,
       });
-      this.timer ??= setInterval(() => this.poll(), POLL_MS);
+      this.#timer ??= setInterval(() => this.#poll(), POLL_MS);
     } catch {
       // No Web Audio (or too many contexts): the call works without speaking rings.
     }
@@ -52,30 +52,30 @@ export class SpeakingDetector {
   }
 
   unwatch(key: string): void {
-    const watched = this.watched.get(key);
+    const watched = this.#watched.get(key);
     if (!watched) return;
-    this.disconnect(watched);
-    this.watched.delete(key);
+    this.#disconnect(watched);
+    this.#watched.delete(key);
   }
 
   /** The first user gesture lets a suspended context run. */
   resume(): void {
-    void this.context?.resume().catch(() => undefined);
+    void this.#context?.resume().catch(() => undefined);
   }
 
   close(): void {
-    for (const watched of this.watched.values()) this.disconnect(watched);
-    this.watched.clear();
-    if (this.timer !== null) clearInterval(this.timer);
-    this.timer = null;
-    void this.context?.close().catch(() => undefined);
-    this.context = null;
+    for (const watched of this.#watched.values()) this.#disconnect(watched);
+    this.#watched.clear();
+    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#timer = null;
+    void this.#context?.close().catch(() => undefined);
+    this.#context = null;
   }
 
-  private poll(): void {
+  #poll(): void {
     const now = performance.now();
-    if (this.context?.state === "suspended") this.resume();
-    for (const watched of this.watched.values()) {
+    if (this.#context?.state === "suspended") this.resume();
+    for (const watched of this.#watched.values()) {
       watched.analyser.getFloatTimeDomainData(watched.buffer);
       let sum = 0;
       for (const value of watched.buffer) sum += value * value;
@@ -86,7 +86,7 @@ export class SpeakingDetector {
     }
   }
 
-  private disconnect(watched: Watched): void {
+  #disconnect(watched: Watched): void {
     watched.source.disconnect();
     watched.analyser.disconnect();
     watched.speaking.value = false;
