@@ -56,7 +56,9 @@ describe("joining, healing and leaving a call in real browsers", () => {
     // Knocking builds the connection and makes its offer ahead, and tells nobody until admitted.
     await expect
       .poll(() => connections(early))
-      .toEqual([{ signaling: "have-local-offer", connection: "new", ufrag: expect.any(String) }]);
+      .toEqual([
+        { signaling: "have-local-offer", connection: "new", ufrag: expect.any(String), startKbps: null },
+      ]);
     const sentWhileKnocking = (await sentFrames(early))
       .flat()
       .map((frame) => JSON.parse(frame).event_type)

@@ -62,6 +62,8 @@ describe("a call in real browsers", () => {
 
     await expectMediaFlowing(host, "Gus");
     await expectMediaFlowing(guest, "Hana");
+    // Each side told its browser to start sending at the 2-person cap's 1 Mbit/s, not Chromium's 300 kbit/s.
+    for (const p of [host, guest]) expect((await connections(p)).map((c) => c.startKbps)).toEqual([1000]);
 
     // The fake microphone beeps: the speaking ring lights up around the speaker's tile on the other side.
     await expect

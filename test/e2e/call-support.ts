@@ -248,9 +248,14 @@ interface ConnectionProbe {
   signaling: string;
   connection: string;
   ufrag: string | null;
+  /** The `x-google-start-bitrate` (kbps) the applied remote description carries, if any. */
+  startKbps: number | null;
 }
 
-/** The page's open peer connections: signaling and connection state, and the local ICE username fragment. */
+/**
+ * The page's open peer connections: signaling and connection state, the local ICE username fragment and
+ * the start bitrate set on the remote description.
+ */
 export async function connections(p: Person): Promise<ConnectionProbe[]> {
   return p.page.evaluate(() => {
     const probe = (window as unknown as { __vcmeProbe: { connections: RTCPeerConnection[] } }).__vcmeProbe;
@@ -260,6 +265,9 @@ export async function connections(p: Person): Promise<ConnectionProbe[]> {
         signaling: pc.signalingState,
         connection: pc.connectionState,
         ufrag: /a=ice-ufrag:(\S+)/.exec(pc.localDescription?.sdp ?? "")?.[1] ?? null,
+        startKbps:
+          Number(/x-google-start-bitrate=(\d+)/.exec(pc.remoteDescription?.sdp ?? "")?.[1] ?? Number.NaN) ||
+          null,
       }));
   });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { backoffDelay } from "../../client/src/rtc/backoff";
 import { type BatchTimers, createBatcher } from "../../client/src/rtc/batcher";
-import { videoLimitFor } from "../../client/src/rtc/bitrate";
+import { videoLimitFor, withStartBitrate } from "../../client/src/rtc/bitrate";
 import { decideOnOffer, isPolite, restartAfterResume, restartDelay } from "../../client/src/rtc/negotiation";
 import { levelOf, readSample, sparklinePoints, summarize } from "../../client/src/rtc/stats";
 
@@ -194,6 +194,50 @@ describe("camera limits in a growing mesh", () => {
 
   it("keeps the whole upload of a 12-person call under 3 Mbit/s", () => {
     expect(videoLimitFor(11).maxBitrate * 11).toBeLessThanOrEqual(3_000_000);
+  });
+});
+
+describe("start bitrate in a remote description", () => {
+  // The codec lines of Chromium's and Firefox's offers (trimmed); the rest of a description is untouched.
+  const chromium = [
+    "m=audio 9 UDP/TLS/RTP/SAVPF 111 63",
+    "a=rtpmap:111 opus/48000/2",
+    "a=fmtp:111 minptime=10;useinbandfec=1",
+    "a=rtpmap:63 red/48000/2",
+    "a=fmtp:63 111/111",
+    "m=video 9 UDP/TLS/RTP/SAVPF 96 97",
+    "a=rtpmap:96 VP8/90000",
+    "a=rtpmap:97 rtx/90000",
+    "a=fmtp:97 apt=96",
+    "",
+  ].join("\r\n");
+  const firefox = "a=fmtp:109 maxplaybackrate=48000;stereo=1;useinbandfec=1\r\na=rtpmap:109 opus/48000/2\r\n";
+
+  it("starts at 1 Mbit/s on the Opus line when the connection may send more", () => {
+    const sdp = withStartBitrate(chromium, videoLimitFor(1));
+    expect(sdp).toBe(
+      chromium.replace(
+        "a=fmtp:111 minptime=10;useinbandfec=1",
+        "a=fmtp:111 minptime=10;useinbandfec=1;x-google-start-bitrate=1000",
+      ),
+    );
+    expect(withStartBitrate(chromium, null)).toBe(sdp);
+    expect(withStartBitrate(firefox, null)).toBe(
+      "a=fmtp:109 maxplaybackrate=48000;stereo=1;useinbandfec=1;x-google-start-bitrate=1000\r\na=rtpmap:109 opus/48000/2\r\n",
+    );
+  });
+
+  it("starts no higher than the connection's camera cap in a bigger mesh", () => {
+    expect(withStartBitrate(chromium, videoLimitFor(3))).toContain(
+      "useinbandfec=1;x-google-start-bitrate=900\r\n",
+    );
+    expect(withStartBitrate(chromium, videoLimitFor(11))).toContain("x-google-start-bitrate=250\r\n");
+  });
+
+  it("leaves a description without an Opus line, or without SDP, as it is", () => {
+    const video = "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:96 VP8/90000\r\n";
+    expect(withStartBitrate(video, null)).toBe(video);
+    expect(withStartBitrate(undefined, null)).toBeUndefined();
   });
 });
 

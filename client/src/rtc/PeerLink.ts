@@ -5,7 +5,7 @@
 import { signal } from "@preact/signals";
 import { MAX_CANDIDATES_PER_FRAME } from "../../../src/protocol/room-constants";
 import { type Batcher, createBatcher } from "./batcher";
-import type { VideoLimit } from "./bitrate";
+import { type VideoLimit, withStartBitrate } from "./bitrate";
 import type { ClientFrame } from "./frames";
 import {
   decideOnOffer,
@@ -151,7 +151,10 @@ export class PeerLink {
         if (this.#ignoreOffer) return;
       }
       this.#settingRemoteAnswer = description.type === "answer";
-      await this.pc.setRemoteDescription(description);
+      await this.pc.setRemoteDescription({
+        type: description.type,
+        sdp: withStartBitrate(description.sdp, this.#videoLimit),
+      });
       this.#settingRemoteAnswer = false;
       if (description.type === "answer") this.#stopResend();
       await this.#drainCandidates();
