@@ -2,15 +2,19 @@ import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   admit,
+  callWithHost,
   cameraBitrates,
   connections,
+  connectionsMade,
   createCall,
   expectMediaFlowing,
   guestKnocks,
+  holdFrames,
   hostJoins,
   type Person,
   person,
   probeVideo,
+  releaseFrames,
   sentFrames,
   signUp,
   tile,
@@ -141,6 +145,26 @@ describe("a call in real browsers", () => {
         },
       )
       .toBeGreaterThan(0);
+  });
+
+  it("the host's answering connection is ready before the newcomer's offer arrives", async () => {
+    const { host, path } = await callWithHost(browser, people, "Ada", "Ready to answer");
+    const guest = await person(browser, "Ben");
+    people.push(guest);
+    await guestKnocks(guest, path);
+    // The guest's offer and candidates are held back, as if its uplink were slow.
+    await holdFrames(guest, ["offer", "ice_candidate"]);
+    await admit(host, guest);
+    await expect
+      .poll(() => connections(host))
+      .toEqual([{ signaling: "stable", connection: "new", ufrag: null, startKbps: null }]);
+    expect(await connectionsMade(host)).toBe(1);
+    await releaseFrames(guest);
+    // That very connection answers: the call comes up without the host making another one.
+    await expectMediaFlowing(host, "Ben");
+    await expectMediaFlowing(guest, "Ada");
+    expect(await connectionsMade(host)).toBe(1);
+    expect((await connections(host)).map((c) => c.connection)).toEqual(["connected"]);
   });
 
   it("three people: a full mesh where everyone receives both others", async () => {

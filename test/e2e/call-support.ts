@@ -7,12 +7,14 @@ import { newPerson, uniqueEmail } from "./support/browser";
 
 /**
  * Test-only instrumentation, injected before the app loads: remembers every camera/microphone track the
- * page opened and every WebSocket it made, so a test can check devices were released or cut the socket.
+ * page opened and every WebSocket it made, so a test can check devices were released or cut the socket,
+ * and holds back outgoing frames of the types a test names (`holdFrames`), as a slow uplink would.
  */
 const PROBES = `
   (() => {
     const tracks = [];
     const sockets = [];
+    const held = { types: [], frames: [] };
     const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
     navigator.mediaDevices.getUserMedia = async (constraints) => {
       const stream = await gum(constraints);
@@ -28,7 +30,9 @@ const PROBES = `
       }
       send(data) {
         this.sentFrames.push(data);
-        super.send(data);
+        const type = typeof data === "string" ? /"event_type":"(\\w+)"/.exec(data)?.[1] : undefined;
+        if (held.types.includes(type)) held.frames.push({ socket: this, data });
+        else super.send(data);
       }
     };
     const connections = [];
@@ -39,7 +43,11 @@ const PROBES = `
         connections.push(this);
       }
     };
-    window.__vcmeProbe = { tracks, sockets, connections };
+    held.release = () => {
+      held.types = [];
+      for (const { socket, data } of held.frames.splice(0)) Native.prototype.send.call(socket, data);
+    };
+    window.__vcmeProbe = { tracks, sockets, connections, held };
   })();
 `;
 
@@ -223,6 +231,32 @@ export async function sentFrames(p: Person): Promise<string[][]> {
     ).__vcmeProbe;
     return probe.sockets.map((socket) => socket.sentFrames.filter((frame) => typeof frame === "string"));
   });
+}
+
+interface HeldFrames {
+  types: string[];
+  release(): void;
+}
+
+/** `p`'s page keeps its outgoing frames of these types (`event_type`) until `releaseFrames`. */
+export async function holdFrames(p: Person, types: string[]): Promise<void> {
+  await p.page.evaluate((list) => {
+    (window as unknown as { __vcmeProbe: { held: HeldFrames } }).__vcmeProbe.held.types = list;
+  }, types);
+}
+
+/** Sends the frames `holdFrames` kept, in order, and holds nothing more. */
+export async function releaseFrames(p: Person): Promise<void> {
+  await p.page.evaluate(() => {
+    (window as unknown as { __vcmeProbe: { held: HeldFrames } }).__vcmeProbe.held.release();
+  });
+}
+
+/** How many peer connections the page has ever made, closed ones included. */
+export async function connectionsMade(p: Person): Promise<number> {
+  return p.page.evaluate(
+    () => (window as unknown as { __vcmeProbe: { connections: unknown[] } }).__vcmeProbe.connections.length,
+  );
 }
 
 /** Marks `viewer`'s tile of `name`: the same element later means the seat never changed hands. */

@@ -228,6 +228,11 @@ export function createCallModel(deps: CallModelDeps) {
         });
         return;
       }
+      case "new_participant":
+        // They will offer: the connection that answers is built now, not when the offer arrives (a
+        // page's first connection also starts the browser's WebRTC threads, ~5 ms in the offer's way).
+        if (iceSettled) link(frame.payload.participant.id, false);
+        return;
       case "new_participant_request":
         // Knocks are replayed to a host who reconnects; only a new one rings.
         if (!before.waiting.some((p) => p.id === frame.payload.participant.id)) deps.onKnock?.();

@@ -375,7 +375,8 @@ export class PeerLink {
   }
 
   #restart(): void {
-    if (this.#closed) return;
+    // Nothing negotiated yet (an answering connection built before the offer came): nothing to restart.
+    if (this.#closed || !this.pc.remoteDescription) return;
     this.#outgoing.flush();
     // restartIce() fires negotiationneeded; perfect negotiation settles it should both sides restart.
     this.pc.restartIce();
