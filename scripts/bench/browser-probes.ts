@@ -2,6 +2,7 @@
 // so they use nothing from outside their own body). All times are epoch milliseconds at microsecond
 // resolution (performance.timeOrigin + performance.now()), comparable between pages of one browser.
 
+import { videoLimitFor, withStartBitrate } from "../../client/src/rtc/bitrate.ts";
 import { cameraConstraints, microphoneConstraints } from "../../client/src/rtc/capture.ts";
 
 /** One page's measurements, read back with `page.evaluate(() => window.__bench)`. */
@@ -153,6 +154,23 @@ export const FLOOR_MEDIA: MediaStreamConstraints = {
   audio: microphoneConstraints(),
 };
 
+/** A text replacement the floor pages make in every remote description before applying it. */
+export interface DescriptionEdit {
+  from: string;
+  to: string;
+}
+
+/**
+ * VCME's start bitrate for a two-person call (`withStartBitrate` in client/src/rtc/bitrate.ts), as the
+ * replacement it makes, derived from that function so the floor cannot drift from it.
+ */
+export const FLOOR_START_BITRATE: DescriptionEdit = (() => {
+  const from = "useinbandfec=1";
+  const to = withStartBitrate(from, videoLimitFor(1));
+  if (!to || to === from) throw new Error("withStartBitrate no longer edits the Opus line");
+  return { from, to };
+})();
+
 /** A message between the two floor pages: a session description or one ICE candidate. */
 type FloorMessage =
   | { kind: "description"; description: RTCSessionDescriptionInit }
@@ -173,15 +191,18 @@ declare global {
  * The WebRTC floor, in one of two pages of one browser profile: camera and microphone on, one
  * RTCPeerConnection with no ICE servers, and the fastest signaling there is — a BroadcastChannel straight
  * to the other page, every candidate sent the moment it is found, each message held `relayDelayMs` first
- * (the hop to a signaling server and back down, when the condition has one).
+ * (the hop to a signaling server and back down, when the condition has one). With `edit`, each remote
+ * description is edited as VCME edits it before it is applied.
  */
 export async function setUpFloorPage({
   relayDelayMs,
   media,
+  edit,
 }: {
   relayDelayMs: number;
   /** What VCME asks the camera and microphone for (client/src/rtc/capture.ts), so both send the same. */
   media: MediaStreamConstraints;
+  edit: DescriptionEdit | null;
 }): Promise<void> {
   const stream = await navigator.mediaDevices.getUserMedia(media);
   // Bundled like VCME's connections, so both gather the same candidates.
@@ -213,7 +234,8 @@ export async function setUpFloorPage({
       return;
     }
     mark(data.description.type === "offer" ? "offerReceived" : "answerReceived");
-    await pc.setRemoteDescription(data.description);
+    const { type, sdp } = data.description;
+    await pc.setRemoteDescription({ type, sdp: edit ? sdp?.replaceAll(edit.from, edit.to) : sdp });
     if (data.description.type === "offer") {
       await pc.setLocalDescription(await pc.createAnswer());
       mark("answerSent");

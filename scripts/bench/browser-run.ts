@@ -27,7 +27,15 @@ import {
   waitReady,
 } from "./browser-call.ts";
 import { addNetemDelay, netemAvailable, startDelayProxy } from "./browser-delay.ts";
-import { type BenchProbe, FLOOR_MEDIA, installProbe, pageSource, setUpFloorPage } from "./browser-probes.ts";
+import {
+  type BenchProbe,
+  type DescriptionEdit,
+  FLOOR_MEDIA,
+  FLOOR_START_BITRATE,
+  installProbe,
+  pageSource,
+  setUpFloorPage,
+} from "./browser-probes.ts";
 import { fmt, type Summary, summarize } from "./stats.ts";
 import { BENCH_SECRET, startDatabase } from "./vcme-stack.ts";
 
@@ -186,8 +194,11 @@ function describe(e: TraceEvent, origin: number, offset = e.start - origin): str
   return `${fmt(offset, 0)} ms ${arrow}${e.label}${took}`;
 }
 
-/** The WebRTC floor: two pages of one profile, one peer connection each, signaling page to page. */
-async function floorStart(browser: Browser, c: Condition, pageUrl: string) {
+/**
+ * The WebRTC floor: two pages of one profile, one peer connection each, signaling page to page; with
+ * `edit`, remote descriptions edited as VCME edits them (its start bitrate).
+ */
+async function floorStart(browser: Browser, c: Condition, pageUrl: string, edit: DescriptionEdit | null) {
   const bothSides: number[] = [];
   const firstSide: number[] = [];
   const phases: Phases[] = [];
@@ -199,7 +210,9 @@ async function floorStart(browser: Browser, c: Condition, pageUrl: string) {
       const b = await context.newPage();
       for (const page of [a, b]) {
         await page.goto(pageUrl);
-        await page.evaluate(pageSource(setUpFloorPage, { relayDelayMs: c.relayDelayMs, media: FLOOR_MEDIA }));
+        await page.evaluate(
+          pageSource(setUpFloorPage, { relayDelayMs: c.relayDelayMs, media: FLOOR_MEDIA, edit }),
+        );
       }
       const startedAt = await a.evaluate(() => window.__floor.start());
       await Promise.all([waitFirstFrames(a, 1), waitFirstFrames(b, 1)]);
@@ -447,24 +460,26 @@ async function main() {
     for (const c of part(1) ? [loopback, delayed] : []) {
       c.enter();
       try {
-        const floor = await floorStart(browser, c, floorPage);
+        const plain = await floorStart(browser, c, floorPage, null);
+        const floor = await floorStart(browser, c, floorPage, FLOOR_START_BITRATE);
         const vcme = await vcmeStart(browser, c, stack.url, hostAccount);
         const what = `admit → first decoded remote frame on both sides, 2 people, ${c.label}`;
-        row(
-          what,
-          "WebRTC floor: 2 pages, in-page signaling",
-          `${ms(floor.both)} · first side p50 ${fmt(floor.first.p50, 0)} ms`,
-        );
-        const over = vcme.both.p50 - floor.both.p50;
+        const floors = [
+          { system: "WebRTC floor: 2 pages, in-page signaling, browser defaults", result: plain },
+          { system: "WebRTC floor, with VCME's start bitrate (like for like)", result: floor },
+        ];
+        for (const f of floors)
+          row(what, f.system, `${ms(f.result.both)} · first side p50 ${fmt(f.result.first.p50, 0)} ms`);
+        const over = (f: typeof floor) => fmt(vcme.both.p50 - f.both.p50, 0);
         row(
           what,
           "VCME (dev stack, real room)",
-          `${ms(vcme.both)} · first side p50 ${fmt(vcme.first.p50, 0)} ms · floor + ${fmt(over, 0)} ms (p50)`,
+          `${ms(vcme.both)} · first side p50 ${fmt(vcme.first.p50, 0)} ms · floor + ${over(floor)} ms (p50; ${over(plain)} ms against the browser-default floor)`,
           c.name === "loopback"
             ? "≤ floor + 1 round trip; < 800 ms"
             : `≤ floor + 1 round trip (${RTT_MS} ms)`,
         );
-        row(`where the time goes (p50), ${c.label}`, "WebRTC floor", floor.phases);
+        for (const f of floors) row(`where the time goes (p50), ${c.label}`, f.system, f.result.phases);
         row(`where the time goes (p50), ${c.label}`, "VCME", vcme.phases);
         if (c.name === "delayed" && vcme.steps.length > 0)
           note(
