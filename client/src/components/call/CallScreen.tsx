@@ -165,10 +165,10 @@ export function CallScreen({ model, title, joinUrl }: { model: CallModel; title:
                 person={person}
                 self={mine}
                 stream={mine ? model.media.stream : (link?.media ?? null)}
-                version={mine ? model.media.version.value : (link?.tracksVersion.value ?? 0)}
+                version={mine ? model.media.version.value : 0}
                 link={link}
                 speaking={
-                  mine ? model.selfSpeaking : link ? model.speakingOf(person.id, link.media) : undefined
+                  mine ? () => model.selfSpeaking : link && (() => model.speakingOf(person.id, link.media))
                 }
                 reactions={state.reactions.filter((r) => r.senderId === person.id)}
                 onBlocked={mine ? undefined : onBlocked}

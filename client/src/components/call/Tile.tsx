@@ -9,10 +9,12 @@ import { Video } from "./Video";
 interface TileProps {
   person: Participant;
   stream: MediaStream | null;
+  /** Bumped when our own tracks change (for our tile); a remote person's tile follows their link. */
   version: number;
   self?: boolean;
   link?: PeerLink | undefined;
-  speaking?: ReadonlySignal<boolean> | undefined;
+  /** Whether they are speaking, asked again whenever their tracks change. */
+  speaking?: (() => ReadonlySignal<boolean>) | undefined;
   reactions: Reaction[];
   onBlocked?: () => void;
 }
@@ -28,6 +30,10 @@ export function Tile({
   reactions,
   onBlocked,
 }: TileProps) {
+  // Their tracks arriving re-render this tile, not the whole call screen: a new video to attach, a
+  // new voice to watch for speaking.
+  const tracks = link ? link.tracksVersion.value : version;
+  const talking = speaking?.().value;
   const connection = link?.connection.value;
   const problem = link?.problem.value;
   const connecting = !self && connection !== "connected";
@@ -35,9 +41,9 @@ export function Tile({
   return (
     <fieldset
       aria-label={person.name}
-      class={`tile${speaking?.value && person.audio ? " speaking" : ""}${person.video ? "" : " no-video"}`}
+      class={`tile${talking && person.audio ? " speaking" : ""}${person.video ? "" : " no-video"}`}
     >
-      <Video stream={stream} version={version} muted={self} mirrored={self} onBlocked={onBlocked} />
+      <Video stream={stream} version={tracks} muted={self} mirrored={self} onBlocked={onBlocked} />
       {!person.video && (
         <div class="avatar" aria-hidden="true">
           {initials(person.name)}

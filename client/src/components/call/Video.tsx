@@ -1,4 +1,4 @@
-import { useEffect, useRef } from "preact/hooks";
+import { useLayoutEffect, useRef } from "preact/hooks";
 
 interface VideoProps {
   stream: MediaStream | null;
@@ -21,8 +21,10 @@ export function Video({
   onBlocked,
 }: VideoProps) {
   const ref = useRef<HTMLVideoElement>(null);
+  // Attached as soon as the element exists, before the browser paints (an effect would wait for a
+  // frame to be painted first): the first remote picture can show the moment it is decoded.
   // `version` re-plays after tracks change.
-  useEffect(() => {
+  useLayoutEffect(() => {
     const video = ref.current;
     if (!video) return;
     if (video.srcObject !== stream) video.srcObject = stream;
