@@ -69,7 +69,7 @@ export interface DirectWorker {
 }
 
 /** The pids of workerd processes that are children of this process. */
-function workerdChildren(): number[] {
+export function workerdChildren(): number[] {
   try {
     return execFileSync("ps", ["-o", "pid=,comm=", "--ppid", String(process.pid)], { encoding: "utf8" })
       .split("\n")
