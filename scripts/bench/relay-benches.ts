@@ -1,4 +1,4 @@
-// Relay benchmarks over any of the three relays (VCME's room, the floor, PeerJS) via `RelayPeer`.
+// Relay benchmarks over any of the relays (VCME's room, the floor, the runtime floor, PeerJS) via `RelayPeer`.
 import type { RelayPeer } from "./relay-clients.ts";
 
 const wired = new WeakSet<RelayPeer>();
