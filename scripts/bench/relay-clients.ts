@@ -1,7 +1,6 @@
 // One small client interface over the signaling relays the benchmarks compare: VCME's call room, the
 // bare `ws` floor relay (and the runtime floor, relays/workerd-floor.ts, which speaks its protocol) and the
-// PeerJS server. Each peer can send a frame to another peer by id and is
-// told of every frame relayed to it.
+// PeerJS server. Each peer can send a frame to another peer by id and is told of every frame relayed to it.
 import { randomUUID } from "node:crypto";
 import { WebSocket } from "ws";
 
