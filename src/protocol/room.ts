@@ -111,6 +111,14 @@ export const iceCandidateFrameSchema = frame(
     ]),
   }),
 );
+/**
+ * (extension) A knock's offer, made while it waits: the room holds it, tells nobody, and on admission sends
+ * it to the first person listed in `accepted_into_room` (which names them in `offer_sent_to`).
+ */
+export const knockOfferSchema = frame(
+  "knock_offer",
+  z.object({ data: z.object({ type: z.literal("offer"), sdp: z.string().check(z.minLength(1)) }) }),
+);
 export const mediaStateSchema = frame(
   "media_state",
   z.object({
@@ -148,6 +156,7 @@ export const clientFrameSchema = z.discriminatedUnion("event_type", [
   offerSchema,
   answerSchema,
   iceCandidateFrameSchema,
+  knockOfferSchema,
   mediaStateSchema,
   raiseHandSchema,
   sendChatMessageSchema,
@@ -199,6 +208,8 @@ export const serverFrameSchema = z.discriminatedUnion("event_type", [
       /** Everyone admitted except `self`: the newcomer sends each of them an offer. */
       participants: z.array(participantSchema),
       resume_token: z.string(),
+      /** (extension) Who got the offer the newcomer made while knocking; it sends that one no offer. */
+      offer_sent_to: z.optional(z.string()),
     }),
   ),
   frame("declined_from_room", z.object({ reason: z.optional(z.string()) })),

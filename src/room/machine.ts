@@ -174,6 +174,7 @@ function endSessionIfEmpty(step: Step): void {
 /** A knock goes away (left, dropped or decided): every host's waiting list drops it. */
 function withdrawKnock(step: Step, member: Member): void {
   delete step.state.members[member.id];
+  delete step.state.knockOffers[member.id];
   step.dirty = true;
   step.toHosts({ event_type: "participant_request_cancelled", payload: { participant_id: member.id } });
 }
@@ -208,11 +209,12 @@ function terminateAll(step: Step, reason: TerminateReason): void {
     if (member.status === "admitted") release(step, member, member.disconnectedAt ?? now, reason);
     else delete step.state.members[member.id];
   }
+  step.state.knockOffers = {};
   step.dirty = true;
   endSessionIfEmpty(step);
 }
 
-function welcome(step: Step, member: Member, connectionId: string): void {
+function welcome(step: Step, member: Member, connectionId: string, offerSentTo?: string): void {
   const { state } = step;
   const self = toParticipant(member);
   const others = admitted(state)
@@ -241,7 +243,13 @@ function welcome(step: Step, member: Member, connectionId: string): void {
   } else {
     step.send(connectionId, {
       event_type: "accepted_into_room",
-      payload: { call_id: callId, self, participants: others, resume_token: member.resumeToken },
+      payload: {
+        call_id: callId,
+        self,
+        participants: others,
+        resume_token: member.resumeToken,
+        ...(offerSentTo === undefined ? {} : { offer_sent_to: offerSentTo }),
+      },
     });
   }
 }
@@ -406,11 +414,21 @@ function onHostAction(
     }
     admit(step, target);
     step.dirty = true;
-    welcome(step, target, target.connectionId ?? "");
+    // The offer made while knocking goes to the first person the newcomer finds listed, if reachable.
+    const sdp = state.knockOffers[target.id];
+    delete state.knockOffers[target.id];
+    const first = admitted(state).find((m) => m.id !== target.id);
+    const offerTo = sdp !== undefined && first?.connectionId ? first : undefined;
+    welcome(step, target, target.connectionId ?? "", offerTo?.id);
     step.broadcast(
       { event_type: "new_participant", payload: { participant: toParticipant(target) } },
       target.id,
     );
+    if (offerTo && sdp !== undefined)
+      step.send(offerTo.connectionId, {
+        event_type: "offer",
+        payload: { sender_id: target.id, data: { type: "offer", sdp } },
+      });
     step.toHosts({ event_type: "participant_request_cancelled", payload: { participant_id: target.id } });
     return;
   }
@@ -501,6 +519,7 @@ function onAdmitted(step: Step, member: Member, frame: ClientFrame): void {
     case "join_room":
     case "leave_room":
     case "ping":
+    case "knock_offer":
       return;
     default:
       assertNever(frame);
@@ -612,11 +631,18 @@ function onFrame(step: Step, connection: Connection, data: string | null, bytes:
     return;
   }
   const member = connection.participantId ? step.state.members[connection.participantId] : undefined;
+  if (frame.event_type === "knock_offer" && member?.connectionId === connection.id) {
+    // Held while knocking; one that crossed the admission on its way is dropped (the client then offers).
+    if (member.status === "waiting") step.state.knockOffers[member.id] = frame.payload.data.sdp;
+    return;
+  }
   if (member?.status !== "admitted" || member.connectionId !== connection.id) {
     step.error(
       connection.id,
       "not_in_room",
-      "Only people admitted to the call can do that.",
+      frame.event_type === "knock_offer"
+        ? "Only someone knocking can send an offer ahead."
+        : "Only people admitted to the call can do that.",
       frame.event_type,
     );
     return;

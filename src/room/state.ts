@@ -75,6 +75,12 @@ export interface PersistedRoom {
 
 export interface RoomState extends PersistedRoom {
   connections: Record<string, Connection>;
+  /**
+   * The offer each knock made while waiting (`knock_offer`), by participant id, for the first person it
+   * will find in the call once admitted. Memory only: after a hibernation the knock's client sends its
+   * offer itself, as it does when none was held.
+   */
+  knockOffers: Record<string, string>;
 }
 
 /** One admitted stay, as written to `call_participants` (and `call_logs` for people with an account). */
@@ -132,7 +138,7 @@ export interface StepContext {
 
 /** An empty room. */
 export function createRoomState(): RoomState {
-  return { call: null, sessionId: null, members: {}, deleted: false, connections: {} };
+  return { call: null, sessionId: null, members: {}, deleted: false, connections: {}, knockOffers: {} };
 }
 
 /** The room's persisted part (what is saved to storage). */

@@ -192,6 +192,79 @@ describe("a three-person call", () => {
     host.close();
   });
 
+  it("holds a knock's offer, tells nobody, and gives it to the first person listed on admission", async () => {
+    const call = newCall();
+    const host = await RoomClient.join(claimsFor(call, { name: "Hana", sub: call.hostUserId }));
+    const hostId = (await host.next("host_joined_room")).payload.self.id;
+    const ann = await RoomClient.join(claimsFor(call, { name: "Ann" }));
+    const annId = (await ann.next("waiting_room")).payload.self.id;
+    await host.next("new_participant_request");
+    ann.send({ event_type: "knock_offer", payload: { data: { type: "offer", sdp: "ann, first try" } } });
+    ann.send({ event_type: "knock_offer", payload: { data: { type: "offer", sdp: "ann→hana" } } });
+    await ann.settle();
+    await host.settle();
+    // Nothing leaves the room before admission, and the knock gets no reply either.
+    expect(host.all("offer")).toEqual([]);
+    expect(ann.all("error")).toEqual([]);
+
+    host.send({ event_type: "accept_participant", payload: { participant_id: annId } });
+    const annIn = await ann.next("accepted_into_room");
+    expect(annIn.payload.offer_sent_to).toBe(hostId);
+    expect(annIn.payload.participants.map((p) => p.id)).toEqual([hostId]);
+    // The host hears of the newcomer first, then gets the latest offer it made while knocking.
+    await host.next("new_participant");
+    expect((await host.next("offer")).payload).toEqual({
+      sender_id: annId,
+      data: { type: "offer", sdp: "ann→hana" },
+    });
+
+    // Once in, a knock offer that crossed the admission is dropped quietly; the offer goes the usual way.
+    ann.send({ event_type: "knock_offer", payload: { data: { type: "offer", sdp: "late" } } });
+    await ann.settle();
+    await host.settle();
+    expect(ann.all("error")).toEqual([]);
+    expect(host.all("offer").map((f) => f.payload.data.sdp)).toEqual(["ann→hana"]);
+
+    // A knock that offered, withdrew and knocked again without offering: nothing is sent on admission.
+    const bob = await RoomClient.join(claimsFor(call, { name: "Bob" }));
+    await bob.next("waiting_room");
+    bob.send({ event_type: "knock_offer", payload: { data: { type: "offer", sdp: "bob, withdrawn" } } });
+    await bob.settle();
+    bob.close();
+    const bobAgain = await RoomClient.join(claimsFor(call, { name: "Bob" }));
+    const bobId = (await bobAgain.next("waiting_room")).payload.self.id;
+    host.send({ event_type: "accept_participant", payload: { participant_id: bobId } });
+    const bobIn = await bobAgain.next("accepted_into_room");
+    expect(bobIn.payload.offer_sent_to).toBeUndefined();
+    await host.next("new_participant", (f) => f.payload.participant.id === bobId);
+    await ann.next("new_participant", (f) => f.payload.participant.id === bobId);
+    await host.settle();
+    expect(host.all("offer").map((f) => f.payload.data.sdp)).toEqual(["ann→hana"]);
+    expect(ann.all("offer")).toEqual([]);
+    for (const client of [host, ann, bobAgain]) client.close();
+  });
+
+  it("refuses a knock offer that is not an offer, or from a socket that has not knocked", async () => {
+    const call = newCall();
+    const stranger = await RoomClient.open(claimsFor(call, { name: "Sam" }));
+    stranger.send({ event_type: "knock_offer", payload: { data: { type: "offer", sdp: "too early" } } });
+    expect((await stranger.next("error")).payload).toMatchObject({
+      code: "not_in_room",
+      event_type: "knock_offer",
+    });
+    const ann = await RoomClient.join(claimsFor(call, { name: "Ann" }));
+    await ann.next("waiting_room");
+    for (const data of [{ type: "answer", sdp: "x" }, { type: "offer" }, { type: "offer", sdp: "" }]) {
+      ann.sendRaw(JSON.stringify({ event_type: "knock_offer", payload: { data } }));
+      expect((await ann.next("error")).payload).toMatchObject({
+        code: "invalid_message",
+        event_type: "knock_offer",
+      });
+    }
+    stranger.close();
+    ann.close();
+  });
+
   it("shows a host who arrives late everyone who knocked, and drops a knock that was withdrawn", async () => {
     const call = newCall();
     const ann = await RoomClient.join(claimsFor(call, { name: "Ann" }));
