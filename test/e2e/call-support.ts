@@ -238,9 +238,12 @@ interface HeldFrames {
   release(): void;
 }
 
-/** `p`'s page keeps its outgoing frames of these types (`event_type`) until `releaseFrames`. */
+/**
+ * `p`'s pages keep their outgoing frames of these types (`event_type`) until `releaseFrames`, from the
+ * next page they open on.
+ */
 export async function holdFrames(p: Person, types: string[]): Promise<void> {
-  await p.page.evaluate((list) => {
+  await p.context.addInitScript((list) => {
     (window as unknown as { __vcmeProbe: { held: HeldFrames } }).__vcmeProbe.held.types = list;
   }, types);
 }
@@ -250,6 +253,15 @@ export async function releaseFrames(p: Person): Promise<void> {
   await p.page.evaluate(() => {
     (window as unknown as { __vcmeProbe: { held: HeldFrames } }).__vcmeProbe.held.release();
   });
+}
+
+/** The remote ICE username fragment of each of the page's open peer connections (null before an offer). */
+export async function remoteUfrags(p: Person): Promise<Array<string | null>> {
+  return p.page.evaluate(() =>
+    (window as unknown as { __vcmeProbe: { connections: RTCPeerConnection[] } }).__vcmeProbe.connections
+      .filter((pc) => pc.connectionState !== "closed")
+      .map((pc) => /a=ice-ufrag:(\S+)/.exec(pc.remoteDescription?.sdp ?? "")?.[1] ?? null),
+  );
 }
 
 /** How many peer connections the page has ever made, closed ones included. */

@@ -99,6 +99,7 @@ describe("frames from the room, checked without zod", () => {
       frame("host_joined_room", { ...VALID.host_joined_room, participants: [gil, null] }),
       frame("host_joined_room", { ...VALID.host_joined_room, waiting: {} }),
       frame("accepted_into_room", { ...VALID.accepted_into_room, resume_token: 7 }),
+      frame("accepted_into_room", { ...VALID.accepted_into_room, offer_sent_to: 7 }),
       frame("waiting_room", { call_id: "c1", self: { ...gil, role: "admin" } }),
       frame("new_participant", { participant: { ...gil, audio: "yes" } }),
       frame("participant_updated", { participant: { ...gil, name: null } }),
@@ -191,6 +192,7 @@ describe("frames to the room", () => {
     { event_type: "remove_participant", payload: { participant_id: "p-gil" } },
     { event_type: "offer", payload: { target_id: "p-gil", data: { type: "offer", sdp: "v=0" } } },
     { event_type: "answer", payload: { target_id: "p-gil", data: { type: "answer", sdp: "v=0" } } },
+    { event_type: "knock_offer", payload: { data: { type: "offer", sdp: "v=0" } } },
     {
       event_type: "ice_candidate",
       payload: { target_id: "p-gil", data: Array(MAX_CANDIDATES_PER_FRAME).fill(candidate) },
@@ -215,6 +217,7 @@ describe("frames to the room", () => {
     { event_type: "decline_participant", payload: { participant_id: "p-gil", reason: "r".repeat(201) } },
     { event_type: "offer", payload: { target_id: "", data: { type: "offer", sdp: "v=0" } } },
     { event_type: "answer", payload: { target_id: id(65), data: { type: "answer" } } },
+    { event_type: "knock_offer", payload: { data: { type: "offer", sdp: "" } } },
     {
       event_type: "ice_candidate",
       payload: { target_id: "p-gil", data: Array(MAX_CANDIDATES_PER_FRAME + 1).fill(candidate) },

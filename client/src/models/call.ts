@@ -123,9 +123,12 @@ export function createCallModel(deps: CallModelDeps) {
     camera: media.cameraTrack,
     screen: media.screenTrack,
   });
-  const send = (frame: ClientFrame) => socket.send(frame);
+  // A knock's offer goes out now or not at all; everything else waits for the room to let us in.
+  const send = (frame: ClientFrame) =>
+    frame.event_type === "knock_offer" ? socket.sendFirst(frame) : socket.send(frame);
 
-  function link(remoteId: string, initiator: boolean): PeerLink | null {
+  /** `offerSentTo`: who the room gave the offer made while knocking. */
+  function link(remoteId: string, initiator: boolean, offerSentTo?: string): PeerLink | null {
     const existing = peers.peek().get(remoteId);
     if (existing) return existing;
     const self = state.peek().self;
@@ -134,7 +137,7 @@ export function createCallModel(deps: CallModelDeps) {
     if (initiator && spare) {
       created = spare;
       spare = null;
-      created.adopt(self.id, remoteId);
+      created.adopt(self.id, remoteId, offerSentTo === remoteId);
     } else created = newLink(self.id, remoteId, initiator);
     const next = new Map(peers.peek());
     next.set(remoteId, created);
@@ -201,7 +204,8 @@ export function createCallModel(deps: CallModelDeps) {
           // The newcomer offers to everyone already there (PROTOCOL.md §2); a host joining first has nobody.
           // Not awaited once settled: the offers should start before the call screen renders.
           if (!iceSettled) await iceReady;
-          for (const id of listed) link(id, true);
+          const sentTo = frame.event_type === "accepted_into_room" ? frame.payload.offer_sent_to : undefined;
+          for (const id of listed) link(id, true, sentTo);
           dropSpare();
         } else {
           // Back after a dropped socket: make the room's view of our media match what we show.

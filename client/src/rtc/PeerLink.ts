@@ -75,6 +75,8 @@ export class PeerLink {
   /** A spare's offer and candidates, made before the remote person was known. */
   #heldOffer: DescriptionInit | null = null;
   #heldCandidates: CandidateInit[] = [];
+  /** How many of the held candidates the room has in the spare's last `knock_offer`. */
+  #knocked = 0;
   #makingOffer = false;
   #ignoreOffer = false;
   #settingRemoteAnswer = false;
@@ -97,8 +99,15 @@ export class PeerLink {
     this.#polite = this.#remote !== null && isPolite(options.selfId, this.#remote);
     this.pc = new RTCPeerConnection({ iceServers: options.iceServers, bundlePolicy: "max-bundle" });
     this.#outgoing = createBatcher(CANDIDATE_BATCH_MS, (batch) => {
-      if (this.#remote === null) this.#heldCandidates.push(...batch);
-      else this.#sendCandidates(this.#remote, batch);
+      if (this.#remote !== null) return this.#sendCandidates(this.#remote, batch);
+      this.#heldCandidates.push(...batch);
+      // The local description now lists these candidates too: the room holds it, tells nobody, and
+      // gives it to the first person listed the moment the knock is admitted (PROTOCOL extension).
+      const sdp = this.pc.localDescription?.sdp;
+      if (sdp) {
+        this.#knocked = this.#heldCandidates.length;
+        options.send({ event_type: "knock_offer", payload: { data: { type: "offer", sdp } } });
+      }
     });
     this.pc.onicecandidate = ({ candidate }) => {
       if (candidate) this.#outgoing.push(candidate.toJSON());
@@ -119,15 +128,19 @@ export class PeerLink {
     }
   }
 
-  /** A spare's person: the held offer and candidates go to them now. */
-  adopt(selfId: string, remoteId: string): void {
+  /**
+   * A spare's person: the held offer and candidates go to them now — or, when the room already gave them
+   * the offer made while knocking (`delivered`), the candidates gathered after it.
+   */
+  adopt(selfId: string, remoteId: string, delivered: boolean): void {
     if (this.#remote !== null || this.#closed) return;
     this.#remote = remoteId;
     this.#polite = isPolite(selfId, remoteId);
-    if (this.#heldOffer) this.#sendDescription("offer", this.#heldOffer);
+    if (this.#heldOffer && !delivered) this.#sendDescription("offer", this.#heldOffer);
+    const held = delivered ? this.#heldCandidates.slice(this.#knocked) : this.#heldCandidates;
     // All the candidates gathered while waiting travel together, within the room's per-frame limit.
-    for (let i = 0; i < this.#heldCandidates.length; i += MAX_CANDIDATES_PER_FRAME)
-      this.#sendCandidates(remoteId, this.#heldCandidates.slice(i, i + MAX_CANDIDATES_PER_FRAME));
+    for (let i = 0; i < held.length; i += MAX_CANDIDATES_PER_FRAME)
+      this.#sendCandidates(remoteId, held.slice(i, i + MAX_CANDIDATES_PER_FRAME));
     this.#heldOffer = null;
     this.#heldCandidates = [];
     if (this.pc.signalingState === "have-local-offer") {

@@ -86,7 +86,13 @@ const PAYLOADS: Record<ServerEventType, Check> = {
   waiting_room: fields({ call_id: isString, self: participant }),
   new_participant_request: fields({ participant }),
   participant_request_cancelled: fields({ participant_id: isString }),
-  accepted_into_room: fields({ call_id: isString, self: participant, participants, resume_token: isString }),
+  accepted_into_room: fields({
+    call_id: isString,
+    self: participant,
+    participants,
+    resume_token: isString,
+    offer_sent_to: optional(isString),
+  }),
   declined_from_room: fields({ reason: optional(isString) }),
   removed_from_room: isObject,
   new_participant: fields({ participant }),
@@ -148,6 +154,8 @@ export function isSendable(frame: ClientFrame): boolean {
     case "offer":
     case "answer":
       return isParticipantId(frame.payload.target_id);
+    case "knock_offer":
+      return frame.payload.data.sdp.length > 0;
     case "ice_candidate": {
       const { target_id, data } = frame.payload;
       return isParticipantId(target_id) && !(Array.isArray(data) && data.length > MAX_CANDIDATES_PER_FRAME);
