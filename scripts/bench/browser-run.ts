@@ -137,12 +137,16 @@ async function vcmeStart(browser: Browser, c: Condition, apiUrl: string, hostAcc
         const at = (events: TraceEvent[], kind: TraceEvent["kind"], label: string, after: number) =>
           events.find((e) => e.kind === kind && e.label === label && e.start >= after)?.start ?? Number.NaN;
         const accepted = at(guest.trace.events, "received", "accepted_into_room", origin);
+        // The offer made while knocking is handed to the host by the room with the admission; the guest
+        // sends one itself only when the room had none to hand over.
         const offerSent = at(guest.trace.events, "sent", "offer", accepted);
-        const offerReceived = at(host.trace.events, "received", "offer", offerSent);
+        const handedOver = Number.isNaN(offerSent);
+        const offerReceived = at(host.trace.events, "received", "offer", handedOver ? origin : offerSent);
         const answerSent = at(host.trace.events, "sent", "answer", offerReceived);
         const answerReceived = at(guest.trace.events, "received", "answer", answerSent);
         phases.push({
           admission: accepted - origin,
+          ...(handedOver ? { handedOver: offerReceived - origin } : {}),
           offer: offerSent - accepted,
           offerRelay: offerReceived - offerSent,
           answer: answerSent - offerReceived,
@@ -165,6 +169,8 @@ async function vcmeStart(browser: Browser, c: Condition, apiUrl: string, hostAcc
 interface Phases {
   /** Admit pressed → the guest told it is in (VCME only). */
   admission?: number;
+  /** Admit pressed → the offer made while knocking at the host, handed over by the room (VCME only). */
+  handedOver?: number;
   /** → the offer sent. */
   offer: number;
   offerRelay: number;
@@ -184,7 +190,11 @@ function describePhases(runs: Phases[]): string {
   const admission = runs.some((r) => r.admission !== undefined)
     ? `admission ${p50((r) => r.admission)} · `
     : "";
-  return `${admission}offer made ${p50((r) => r.offer)} · relayed ${p50((r) => r.offerRelay)} · answer made ${p50((r) => r.answer)} · relayed ${p50((r) => r.answerRelay)} · answer → both connected ${p50((r) => r.connect)} · → both first frames ${p50((r) => r.media)} ms`;
+  const offer =
+    runs.length > 0 && runs.every((r) => r.handedOver !== undefined)
+      ? `offer made while knocking, at the host with the admission ${p50((r) => r.handedOver)}`
+      : `offer made ${p50((r) => r.offer)} · relayed ${p50((r) => r.offerRelay)}`;
+  return `${admission}${offer} · answer made ${p50((r) => r.answer)} · relayed ${p50((r) => r.answerRelay)} · answer → both connected ${p50((r) => r.connect)} · → both first frames ${p50((r) => r.media)} ms`;
 }
 
 /** One trace event as "offset → label (duration)", the offset in ms from `origin`. */
