@@ -47,7 +47,8 @@ export interface PeerLinkOptions {
   tracks(): LocalTracks;
   /** The local camera+microphone stream, so the far side's `ontrack` sees one stream. */
   stream: MediaStream;
-  send(frame: ClientFrame): void;
+  /** False when the frame could not be sent (a knock offer while the socket is down). */
+  send(frame: ClientFrame): boolean | undefined;
 }
 
 /** Candidates gathered within this window travel in one `ice_candidate` frame. */
@@ -104,10 +105,8 @@ export class PeerLink {
       // The local description now lists these candidates too: the room holds it, tells nobody, and
       // gives it to the first person listed the moment the knock is admitted (PROTOCOL extension).
       const sdp = this.pc.localDescription?.sdp;
-      if (sdp) {
+      if (sdp && options.send({ event_type: "knock_offer", payload: { data: { type: "offer", sdp } } }))
         this.#knocked = this.#heldCandidates.length;
-        options.send({ event_type: "knock_offer", payload: { data: { type: "offer", sdp } } });
-      }
     });
     this.pc.onicecandidate = ({ candidate }) => {
       if (candidate) this.#outgoing.push(candidate.toJSON());
