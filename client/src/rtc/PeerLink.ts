@@ -102,11 +102,8 @@ export class PeerLink {
     this.#outgoing = createBatcher(CANDIDATE_BATCH_MS, (batch) => {
       if (this.#remote !== null) return this.#sendCandidates(this.#remote, batch);
       this.#heldCandidates.push(...batch);
-      // The local description now lists these candidates too: the room holds it, tells nobody, and
-      // gives it to the first person listed the moment the knock is admitted (PROTOCOL extension).
-      const sdp = this.pc.localDescription?.sdp;
-      if (sdp && options.send({ event_type: "knock_offer", payload: { data: { type: "offer", sdp } } }))
-        this.#knocked = this.#heldCandidates.length;
+      // The local description now lists these candidates too.
+      this.#knock();
     });
     this.pc.onicecandidate = ({ candidate }) => {
       if (candidate) this.#outgoing.push(candidate.toJSON());
@@ -302,8 +299,23 @@ export class PeerLink {
 
   #sendDescription(kind: "offer" | "answer", description: DescriptionInit): void {
     const data = { type: description.type, sdp: description.sdp };
-    if (this.#remote === null) this.#heldOffer = data;
-    else this.#options.send({ event_type: kind, payload: { target_id: this.#remote, data } });
+    if (this.#remote !== null)
+      this.#options.send({ event_type: kind, payload: { target_id: this.#remote, data } });
+    else {
+      this.#heldOffer = data;
+      this.#knock();
+    }
+  }
+
+  /**
+   * A spare's offer, with the candidates gathered so far, goes to the room as a `knock_offer` (PROTOCOL
+   * extension): the room tells nobody, and gives the latest one to the first person listed the moment the
+   * knock is admitted. Sent as soon as it is made, and again as candidates come.
+   */
+  #knock(): void {
+    const sdp = this.pc.localDescription?.sdp;
+    if (sdp && this.#options.send({ event_type: "knock_offer", payload: { data: { type: "offer", sdp } } }))
+      this.#knocked = this.#heldCandidates.length;
   }
 
   #sendCandidates(target: string, batch: CandidateInit[]): void {
