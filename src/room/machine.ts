@@ -633,7 +633,10 @@ function onFrame(step: Step, connection: Connection, data: string | null, bytes:
   const member = connection.participantId ? step.state.members[connection.participantId] : undefined;
   if (frame.event_type === "knock_offer" && member?.connectionId === connection.id) {
     // Held while knocking; one that crossed the admission on its way is dropped (the client then offers).
-    if (member.status === "waiting") step.state.knockOffers[member.id] = frame.payload.data.sdp;
+    if (member.status === "waiting") {
+      step.state.knockOffers[member.id] = frame.payload.data.sdp;
+      step.dirty = true;
+    }
     return;
   }
   if (member?.status !== "admitted" || member.connectionId !== connection.id) {

@@ -71,16 +71,16 @@ export interface PersistedRoom {
   members: Record<string, Member>;
   /** Set once the call is deleted: later sockets are told so and closed. */
   deleted: boolean;
+  /**
+   * The offer each knock made while waiting (`knock_offer`, SDP), by participant id, for the first person
+   * it will find in the call once admitted. Saved like the rest: a host often takes longer to admit than
+   * the room stays awake.
+   */
+  knockOffers: Record<string, string>;
 }
 
 export interface RoomState extends PersistedRoom {
   connections: Record<string, Connection>;
-  /**
-   * The offer each knock made while waiting (`knock_offer`), by participant id, for the first person it
-   * will find in the call once admitted. Memory only: after a hibernation the knock's client sends its
-   * offer itself, as it does when none was held.
-   */
-  knockOffers: Record<string, string>;
 }
 
 /** One admitted stay, as written to `call_participants` (and `call_logs` for people with an account). */
@@ -143,7 +143,13 @@ export function createRoomState(): RoomState {
 
 /** The room's persisted part (what is saved to storage). */
 export function persistedPart(state: RoomState): PersistedRoom {
-  return { call: state.call, sessionId: state.sessionId, members: state.members, deleted: state.deleted };
+  return {
+    call: state.call,
+    sessionId: state.sessionId,
+    members: state.members,
+    deleted: state.deleted,
+    knockOffers: state.knockOffers,
+  };
 }
 
 /** A member as the wire shows it. */

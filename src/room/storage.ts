@@ -27,6 +27,8 @@ const persistedRoomSchema = z.object({
   sessionId: z.string().nullable(),
   members: z.record(z.string(), memberSchema),
   deleted: z.boolean(),
+  // Rooms saved before knock offers existed have none.
+  knockOffers: z.record(z.string(), z.string()).default({}),
 });
 
 const stayRecordSchema = z.object({

@@ -110,6 +110,9 @@ describe("hibernation and restarts", () => {
     const bob = await RoomClient.join(claimsFor(call, { name: "Bob" }));
     const bobId = (await bob.next("waiting_room")).payload.self.id;
     await host.next("new_participant_request", (f) => f.payload.participant.id === bobId);
+    // An offer made while knocking is kept through the sleep too.
+    bob.send({ event_type: "knock_offer", payload: { data: { type: "offer", sdp: "bob→hana" } } });
+    await bob.settle();
 
     // A new instance over the same storage and sockets is exactly what waking from hibernation gives.
     await runInDurableObject(roomStub(call.link), async (live, state) => {
@@ -136,6 +139,11 @@ describe("hibernation and restarts", () => {
     });
     const accepted = await bob.next("accepted_into_room");
     expect(accepted.payload.participants.map((p) => p.name)).toEqual(["Hana", "Ann"]);
+    expect(accepted.payload.offer_sent_to).toBe(hostId);
+    expect((await host.next("offer")).payload).toEqual({
+      sender_id: bobId,
+      data: { type: "offer", sdp: "bob→hana" },
+    });
     expect((await ann.client.next("new_participant")).payload.participant.id).toBe(bobId);
     for (const c of [host, ann.client, bob]) c.close();
   });
