@@ -3,6 +3,12 @@
 
 /** Largest frame the room reads, in UTF-8 bytes; larger frames get `error` `payload_too_large`. */
 export const MAX_FRAME_BYTES = 64 * 1024;
+/**
+ * Longest SDP of a `knock_offer`, in characters. The room saves every waiting knock's offer with its
+ * state, so 50 knocks at this size stay far inside one stored row (an offer with a dozen candidates is
+ * 5–8 KB).
+ */
+export const MAX_KNOCK_OFFER_LENGTH = 16 * 1024;
 /** Longest chat message, in characters. */
 export const MAX_CHAT_LENGTH = 2000;
 /** Longest participant id a client may name (`participant_id`, `target_id`). */

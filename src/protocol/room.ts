@@ -7,6 +7,7 @@ import {
   MAX_CHAT_LENGTH,
   MAX_DECLINE_REASON_LENGTH,
   MAX_EMOJI_LENGTH,
+  MAX_KNOCK_OFFER_LENGTH,
   MAX_PARTICIPANT_ID_LENGTH,
   MAX_RESUME_TOKEN_LENGTH,
   ROOM_ERROR_CODES,
@@ -117,7 +118,12 @@ export const iceCandidateFrameSchema = frame(
  */
 export const knockOfferSchema = frame(
   "knock_offer",
-  z.object({ data: z.object({ type: z.literal("offer"), sdp: z.string().check(z.minLength(1)) }) }),
+  z.object({
+    data: z.object({
+      type: z.literal("offer"),
+      sdp: z.string().check(z.minLength(1), z.maxLength(MAX_KNOCK_OFFER_LENGTH)),
+    }),
+  }),
 );
 export const mediaStateSchema = frame(
   "media_state",

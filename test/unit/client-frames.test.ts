@@ -6,6 +6,7 @@ import {
   clientFrameSchema,
   MAX_CANDIDATES_PER_FRAME,
   MAX_CHAT_LENGTH,
+  MAX_KNOCK_OFFER_LENGTH,
   type Participant,
   type ServerEventType,
   type ServerFrame,
@@ -192,7 +193,10 @@ describe("frames to the room", () => {
     { event_type: "remove_participant", payload: { participant_id: "p-gil" } },
     { event_type: "offer", payload: { target_id: "p-gil", data: { type: "offer", sdp: "v=0" } } },
     { event_type: "answer", payload: { target_id: "p-gil", data: { type: "answer", sdp: "v=0" } } },
-    { event_type: "knock_offer", payload: { data: { type: "offer", sdp: "v=0" } } },
+    {
+      event_type: "knock_offer",
+      payload: { data: { type: "offer", sdp: "v".repeat(MAX_KNOCK_OFFER_LENGTH) } },
+    },
     {
       event_type: "ice_candidate",
       payload: { target_id: "p-gil", data: Array(MAX_CANDIDATES_PER_FRAME).fill(candidate) },
@@ -218,6 +222,10 @@ describe("frames to the room", () => {
     { event_type: "offer", payload: { target_id: "", data: { type: "offer", sdp: "v=0" } } },
     { event_type: "answer", payload: { target_id: id(65), data: { type: "answer" } } },
     { event_type: "knock_offer", payload: { data: { type: "offer", sdp: "" } } },
+    {
+      event_type: "knock_offer",
+      payload: { data: { type: "offer", sdp: "v".repeat(MAX_KNOCK_OFFER_LENGTH + 1) } },
+    },
     {
       event_type: "ice_candidate",
       payload: { target_id: "p-gil", data: Array(MAX_CANDIDATES_PER_FRAME + 1).fill(candidate) },

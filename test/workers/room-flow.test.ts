@@ -1,7 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { issueTicket } from "../../src/domain/tickets";
-import { CLOSE_CODES, PING_FRAME, PONG_FRAME } from "../../src/protocol/room";
+import { CLOSE_CODES, MAX_KNOCK_OFFER_LENGTH, PING_FRAME, PONG_FRAME } from "../../src/protocol/room";
 import { claimsFor, newCall, RoomClient, socketUrl } from "./support/room-client";
 
 // Real sockets on a shared, sometimes heavily loaded machine: allow more than the default 5 s.
@@ -254,7 +254,13 @@ describe("a three-person call", () => {
     });
     const ann = await RoomClient.join(claimsFor(call, { name: "Ann" }));
     await ann.next("waiting_room");
-    for (const data of [{ type: "answer", sdp: "x" }, { type: "offer" }, { type: "offer", sdp: "" }]) {
+    const tooLong = "v".repeat(MAX_KNOCK_OFFER_LENGTH + 1);
+    for (const data of [
+      { type: "answer", sdp: "x" },
+      { type: "offer" },
+      { type: "offer", sdp: "" },
+      { type: "offer", sdp: tooLong },
+    ]) {
       ann.sendRaw(JSON.stringify({ event_type: "knock_offer", payload: { data } }));
       expect((await ann.next("error")).payload).toMatchObject({
         code: "invalid_message",

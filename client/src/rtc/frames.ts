@@ -12,6 +12,7 @@ import {
   MAX_CHAT_LENGTH,
   MAX_DECLINE_REASON_LENGTH,
   MAX_EMOJI_LENGTH,
+  MAX_KNOCK_OFFER_LENGTH,
   MAX_PARTICIPANT_ID_LENGTH,
   MAX_RESUME_TOKEN_LENGTH,
   PING_FRAME,
@@ -154,8 +155,10 @@ export function isSendable(frame: ClientFrame): boolean {
     case "offer":
     case "answer":
       return isParticipantId(frame.payload.target_id);
-    case "knock_offer":
-      return frame.payload.data.sdp.length > 0;
+    case "knock_offer": {
+      const { length } = frame.payload.data.sdp;
+      return length > 0 && length <= MAX_KNOCK_OFFER_LENGTH;
+    }
     case "ice_candidate": {
       const { target_id, data } = frame.payload;
       return isParticipantId(target_id) && !(Array.isArray(data) && data.length > MAX_CANDIDATES_PER_FRAME);
