@@ -124,6 +124,41 @@ describe("the waiting room", () => {
     );
   });
 
+  it("holds the latest knock offer, shows it to nobody, and hands it to the first person listed on admission", () => {
+    const room = new RoomHarness();
+    const { host, people } = room.room("Ann");
+    const [ann] = people;
+    const bob = room.join("Bob");
+    const offer = (sdp: string): ClientFrame => ({
+      event_type: "knock_offer",
+      payload: { data: { type: "offer", sdp } },
+    });
+    room.send(bob.connection, offer("first"));
+    room.send(bob.connection, offer("latest"));
+    expect(room.got(host.connection, "offer")).toEqual([]);
+    expect(room.got(bob.connection, "error")).toEqual([]);
+    room.clear();
+    room.send(host.connection, {
+      event_type: "accept_participant",
+      payload: { participant_id: bob.participantId },
+    });
+    expect(room.lastOf(bob.connection, "accepted_into_room")?.payload.offer_sent_to).toBe(host.participantId);
+    expect(room.framesOf(host.connection).map((f) => f.event_type)).toEqual([
+      "new_participant",
+      "offer",
+      "participant_request_cancelled",
+    ]);
+    expect(room.lastOf(host.connection, "offer")?.payload).toEqual({
+      sender_id: bob.participantId,
+      data: { type: "offer", sdp: "latest" },
+    });
+    expect(room.got(ann?.connection ?? "", "offer")).toEqual([]);
+    // Handed over once: a knock offer after admission is dropped without a reply.
+    room.send(bob.connection, offer("late"));
+    expect(room.got(host.connection, "offer")).toHaveLength(1);
+    expect(room.got(bob.connection, "error")).toEqual([]);
+  });
+
   it("declines with the host's reason and closes the socket with 4003", () => {
     const room = new RoomHarness();
     const host = room.join("Hana", "host");

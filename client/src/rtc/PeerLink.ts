@@ -47,8 +47,7 @@ export interface PeerLinkOptions {
   tracks(): LocalTracks;
   /** The local camera+microphone stream, so the far side's `ontrack` sees one stream. */
   stream: MediaStream;
-  /** False when the frame could not be sent (a knock offer while the socket is down). */
-  send(frame: ClientFrame): boolean | undefined;
+  send(frame: ClientFrame): void;
 }
 
 /** Candidates gathered within this window travel in one `ice_candidate` frame. */
@@ -76,8 +75,6 @@ export class PeerLink {
   /** A spare's offer and candidates, made before the remote person was known. */
   #heldOffer: DescriptionInit | null = null;
   #heldCandidates: CandidateInit[] = [];
-  /** How many of the held candidates the room has in the spare's last `knock_offer`. */
-  #knocked = 0;
   #makingOffer = false;
   #ignoreOffer = false;
   #settingRemoteAnswer = false;
@@ -125,18 +122,18 @@ export class PeerLink {
   }
 
   /**
-   * A spare's person: the held offer and candidates go to them now — or, when the room already gave them
-   * the offer made while knocking (`delivered`), the candidates gathered after it.
+   * A spare's person: the held offer and candidates go to them now — the offer unless the room already
+   * gave them the one made while knocking (`delivered`). The candidates go either way: the knock offer the
+   * room handed over may predate some of them, and a candidate given twice is harmless.
    */
   adopt(selfId: string, remoteId: string, delivered: boolean): void {
     if (this.#remote !== null || this.#closed) return;
     this.#remote = remoteId;
     this.#polite = isPolite(selfId, remoteId);
     if (this.#heldOffer && !delivered) this.#sendDescription("offer", this.#heldOffer);
-    const held = delivered ? this.#heldCandidates.slice(this.#knocked) : this.#heldCandidates;
     // All the candidates gathered while waiting travel together, within the room's per-frame limit.
-    for (let i = 0; i < held.length; i += MAX_CANDIDATES_PER_FRAME)
-      this.#sendCandidates(remoteId, held.slice(i, i + MAX_CANDIDATES_PER_FRAME));
+    for (let i = 0; i < this.#heldCandidates.length; i += MAX_CANDIDATES_PER_FRAME)
+      this.#sendCandidates(remoteId, this.#heldCandidates.slice(i, i + MAX_CANDIDATES_PER_FRAME));
     this.#heldOffer = null;
     this.#heldCandidates = [];
     if (this.pc.signalingState === "have-local-offer") {
@@ -314,8 +311,7 @@ export class PeerLink {
    */
   #knock(): void {
     const sdp = this.pc.localDescription?.sdp;
-    if (sdp && this.#options.send({ event_type: "knock_offer", payload: { data: { type: "offer", sdp } } }))
-      this.#knocked = this.#heldCandidates.length;
+    if (sdp) this.#options.send({ event_type: "knock_offer", payload: { data: { type: "offer", sdp } } });
   }
 
   #sendCandidates(target: string, batch: CandidateInit[]): void {
