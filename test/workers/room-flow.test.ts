@@ -1,8 +1,10 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { issueTicket } from "../../src/domain/tickets";
 import { CLOSE_CODES, MAX_KNOCK_OFFER_LENGTH, PING_FRAME, PONG_FRAME } from "../../src/protocol/room";
-import { claimsFor, newCall, RoomClient, socketUrl } from "./support/room-client";
+import type { RoomState } from "../../src/room/state";
+import { claimsFor, newCall, RoomClient, roomStub, socketUrl } from "./support/room-client";
 
 // Real sockets on a shared, sometimes heavily loaded machine: allow more than the default 5 s.
 vi.setConfig({ testTimeout: 30_000 });
@@ -200,6 +202,13 @@ describe("a three-person call", () => {
     const annId = (await ann.next("waiting_room")).payload.self.id;
     await host.next("new_participant_request");
     ann.send({ event_type: "knock_offer", payload: { data: { type: "offer", sdp: "ann→hana" } } });
+    // Held (read from the room itself: workerd may reorder one socket's frames, so a ping is no barrier).
+    const held = () =>
+      runInDurableObject(
+        roomStub(call.link),
+        (room) => (room as unknown as { state: RoomState }).state.knockOffers[annId],
+      );
+    await vi.waitFor(async () => expect(await held()).toBe("ann→hana"));
     await ann.settle();
     await host.settle();
     // Nothing leaves the room before admission, and the knock gets no reply either.

@@ -112,7 +112,14 @@ describe("hibernation and restarts", () => {
     await host.next("new_participant_request", (f) => f.payload.participant.id === bobId);
     // An offer made while knocking is kept through the sleep too.
     bob.send({ event_type: "knock_offer", payload: { data: { type: "offer", sdp: "bob→hana" } } });
-    await bob.settle();
+    await vi.waitFor(async () =>
+      expect(
+        await runInDurableObject(
+          roomStub(call.link),
+          (room) => (room as unknown as { state: RoomState }).state.knockOffers[bobId],
+        ),
+      ).toBe("bob→hana"),
+    );
 
     // A new instance over the same storage and sockets is exactly what waking from hibernation gives.
     await runInDurableObject(roomStub(call.link), async (live, state) => {
