@@ -6,10 +6,10 @@ import {
   expectMediaFlowing,
   guestKnocks,
   hostJoins,
+  offersSent,
   type Person,
   person,
   probeVideo,
-  sentFrames,
   signUp,
   tile,
 } from "./call-support";
@@ -64,12 +64,6 @@ async function switchedTrack(p: Person, kind: "audio" | "video", from: string): 
   // The connection sends the new track (replaceTrack) …
   await expect.poll(() => sentTrackIds(p)).toContain(live.id);
   return live;
-}
-
-function offersSent(p: Person): Promise<number> {
-  return sentFrames(p).then(
-    (sockets) => sockets.flat().filter((frame) => frame.includes('"event_type":"offer"')).length,
-  );
 }
 
 describe("devices and sound in a call", () => {

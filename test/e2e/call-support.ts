@@ -397,3 +397,21 @@ export async function selectedPairs(p: Person): Promise<PairProbe[]> {
     );
   });
 }
+
+/**
+ * `p`'s pages get camera and microphone `ms` late, from the next page they open on: every getUserMedia
+ * call waits that long before the real one, as a phone's slow camera would.
+ */
+export async function slowDevices(p: Person, ms: number): Promise<void> {
+  await p.context.addInitScript((delay) => {
+    const devices = navigator.mediaDevices;
+    const real = devices.getUserMedia.bind(devices);
+    devices.getUserMedia = (constraints) =>
+      new Promise((resolve) => setTimeout(resolve, delay)).then(() => real(constraints));
+  }, ms);
+}
+
+/** How many `offer` frames the page sent (a knock's held `knock_offer` is not one). */
+export async function offersSent(p: Person): Promise<number> {
+  return (await sentFrames(p)).flat().filter((frame) => frame.includes('"event_type":"offer"')).length;
+}

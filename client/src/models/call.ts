@@ -2,7 +2,7 @@
 // pure reducer of call-state.ts — grouped as signals and actions that views only read and call.
 import { computed, signal } from "@preact/signals";
 import { videoLimitFor } from "../rtc/bitrate";
-import { CLOSE_CODES, type ClientFrame, type ServerFrame } from "../rtc/frames";
+import { CLOSE_CODES, type ClientFrame, type Participant, type ServerFrame } from "../rtc/frames";
 import { FALLBACK_ICE_SERVERS, IceServerSource, type IceServersAnswer } from "../rtc/ice";
 import { LocalMedia } from "../rtc/LocalMedia";
 import { type LocalTracks, PeerLink } from "../rtc/PeerLink";
@@ -19,6 +19,7 @@ import {
   setChatOpen,
   setLink,
 } from "./call-state";
+import type { SettledDevices } from "./devices";
 
 export { FatalConnectError };
 
@@ -30,8 +31,10 @@ export interface CallModelDeps {
   stream: MediaStream | null;
   audio: boolean;
   video: boolean;
-  /** Plays the knock sound for a host (views decide how). */
-  onKnock?(): void;
+  /** The camera and microphone still starting when the person joined (see LocalMedia). */
+  starting?: Promise<SettledDevices>;
+  /** A new knock, for a host: views chime and notify (not for knocks replayed on reconnecting). */
+  onKnock?(person: Participant): void;
 }
 
 /** How long a reaction floats over the sender's tile. */
@@ -47,11 +50,23 @@ export function createCallModel(deps: CallModelDeps) {
   const peers = signal<ReadonlyMap<string, PeerLink>>(new Map());
   const soundBlocked = signal(false);
   const speaking = new SpeakingDetector();
-  const media = new LocalMedia(deps.stream, deps.audio, deps.video, (slot, track) => {
-    for (const link of peers.peek().values()) void link.setTrack(slot, track);
-    void spare?.setTrack(slot, track);
-  });
+  const media = new LocalMedia(
+    deps.stream,
+    deps.audio,
+    deps.video,
+    (slot, track) => {
+      for (const link of peers.peek().values()) void link.setTrack(slot, track);
+      void spare?.setTrack(slot, track);
+    },
+    deps.starting,
+  );
   const selfSpeaking = speaking.watch("self", media.stream);
+  // Devices that were still starting are published now; the room hears if one of them failed.
+  void media.ready.then(() => {
+    if (torn) return;
+    speaking.watch("self", media.stream);
+    syncMediaState();
+  });
   const ice = new IceServerSource(deps.iceServers, (servers) => {
     for (const link of peers.peek().values()) link.setIceServers(servers);
     spare?.setIceServers(servers);
@@ -181,6 +196,16 @@ export function createCallModel(deps: CallModelDeps) {
     for (const peer of peers.peek().values()) void peer.limitVideo(limit);
   }
 
+  /** Tells the room (and our own tile) our microphone and camera where they differ from what it knows. */
+  function syncMediaState(): void {
+    const self = state.peek().self;
+    const audio = media.audio.peek();
+    const video = media.video.peek();
+    if (!self || (self.audio === audio && self.video === video)) return;
+    state.value = patchSelf(state.peek(), { audio, video });
+    send({ event_type: "media_state", payload: { audio, video } });
+  }
+
   function later(run: () => void, ms: number): void {
     const timer = setTimeout(() => {
       timers.delete(timer);
@@ -207,6 +232,8 @@ export function createCallModel(deps: CallModelDeps) {
           const sentTo = frame.event_type === "accepted_into_room" ? frame.payload.offer_sent_to : undefined;
           for (const id of listed) link(id, true, sentTo);
           dropSpare();
+          // A device that failed while we knocked: the room still has what join_room said.
+          syncMediaState();
         } else {
           // Back after a dropped socket: make the room's view of our media match what we show.
           send({
@@ -239,7 +266,8 @@ export function createCallModel(deps: CallModelDeps) {
         return;
       case "new_participant_request":
         // Knocks are replayed to a host who reconnects; only a new one rings.
-        if (!before.waiting.some((p) => p.id === frame.payload.participant.id)) deps.onKnock?.();
+        if (!before.waiting.some((p) => p.id === frame.payload.participant.id))
+          deps.onKnock?.(frame.payload.participant);
         return;
       case "error":
         later(() => {

@@ -34,6 +34,13 @@ export interface DevicesInit {
   videoDeviceId?: string;
 }
 
+/** Camera and microphone once they have started (or failed to). */
+export interface SettledDevices {
+  stream: MediaStream | null;
+  audioProblem: DeviceProblem | null;
+  videoProblem: DeviceProblem | null;
+}
+
 const PICKS_KEY = "vcme:devices";
 
 function mediaDevices(): MediaDevices | null {
@@ -82,8 +89,13 @@ export const DevicesModel = createModel((init: DevicesInit = {}) => {
 
   // Device changes run one after another, so quick clicks never leave two cameras open.
   let queue: Promise<unknown> = Promise.resolve();
+  /** Changes asked for and not finished yet (counted from the call, not from when they start). */
+  let unsettled = 0;
   const serial = <T>(task: () => Promise<T>): Promise<T> => {
-    const run = queue.then(task, task);
+    unsettled += 1;
+    const run = queue.then(task, task).finally(() => {
+      unsettled -= 1;
+    });
     queue = run.catch(() => undefined);
     return run;
   };
@@ -145,8 +157,13 @@ export const DevicesModel = createModel((init: DevicesInit = {}) => {
     }
   }
 
-  /** Starts capture for what is wanted; a device that fails is reported and the other still works. */
+  /**
+   * Starts capture for what is wanted; a device that fails is reported and the other still works. The
+   * toggles show what is wanted at once (joining meanwhile keeps that intent, see `settled`).
+   */
   function open(want: { audio: boolean; video: boolean }): Promise<void> {
+    audioOn.value = want.audio;
+    videoOn.value = want.video;
     return serial(async () => {
       busy.value = true;
       try {
@@ -181,8 +198,9 @@ export const DevicesModel = createModel((init: DevicesInit = {}) => {
         }
         setTracks("audio", audio ? [audio] : []);
         setTracks("video", video ? [video] : []);
-        audioOn.value = audio !== null;
-        videoOn.value = video !== null;
+        // A toggle pressed while starting already shows its choice, and applies it next (queued).
+        audioOn.value = audio !== null && audioOn.peek();
+        videoOn.value = video !== null && videoOn.peek();
         await listDevices();
         rememberActual();
       } finally {
@@ -199,8 +217,12 @@ export const DevicesModel = createModel((init: DevicesInit = {}) => {
     if (video) videoDeviceId.value = video;
   }
 
-  /** Microphone on/off: a muted track stays open, so unmuting is instant. */
+  /**
+   * Microphone on/off: a muted track stays open, so unmuting is instant. The toggle shows the choice at
+   * once, even while a capture before it is still starting.
+   */
   function setAudio(on: boolean): Promise<void> {
+    audioOn.value = on;
     return serial(async () => {
       const current = tracks("audio")[0];
       if (current && current.readyState === "live") {
@@ -216,7 +238,7 @@ export const DevicesModel = createModel((init: DevicesInit = {}) => {
       try {
         const track = await capture("audio");
         setTracks("audio", track ? [track] : []);
-        audioOn.value = track !== null;
+        audioOn.value = track !== null && audioOn.peek();
         if (track) await listDevices();
       } finally {
         busy.value = false;
@@ -224,8 +246,9 @@ export const DevicesModel = createModel((init: DevicesInit = {}) => {
     });
   }
 
-  /** Camera on/off: off releases the camera, so its light goes out. */
+  /** Camera on/off: off releases the camera, so its light goes out. Shown at once, like `setAudio`. */
   function setVideo(on: boolean): Promise<void> {
+    videoOn.value = on;
     return serial(async () => {
       if (!on) {
         setTracks("video", []);
@@ -236,7 +259,7 @@ export const DevicesModel = createModel((init: DevicesInit = {}) => {
       try {
         const track = await capture("video");
         setTracks("video", track ? [track] : []);
-        videoOn.value = track !== null;
+        videoOn.value = track !== null && videoOn.peek();
         if (track) await listDevices();
       } finally {
         busy.value = false;
@@ -330,6 +353,21 @@ export const DevicesModel = createModel((init: DevicesInit = {}) => {
     pickCamera,
     pickMicrophone,
     listDevices,
+    /** Whether a capture or device change is still under way (or queued). */
+    starting(): boolean {
+      return unsettled > 0;
+    },
+    /**
+     * What the devices come to once every capture started so far has finished: the stream and why a
+     * device is missing. The call is handed this when someone joins while the camera is still starting.
+     */
+    settled(): Promise<SettledDevices> {
+      return serial(async () => ({
+        stream: stream.peek(),
+        audioProblem: audioProblem.peek(),
+        videoProblem: videoProblem.peek(),
+      }));
+    },
     /** Gives the stream away (to the call) without stopping it; this model is done afterwards. */
     release(): MediaStream | null {
       const given = stream.value;

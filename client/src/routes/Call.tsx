@@ -1,4 +1,4 @@
-import { useSignal } from "@preact/signals";
+import { effect, useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { useLocation } from "preact-iso";
 import {
@@ -12,13 +12,14 @@ import {
 } from "../api";
 import { CallScreen } from "../components/call/CallScreen";
 import { playKnock } from "../components/call/knock";
+import { notifyKnock, pageTitle, settleKnocks } from "../components/call/knock-notice";
 import { CallUnavailable } from "../components/join/CallUnavailable";
 import { JoinPanel } from "../components/join/JoinPanel";
 import type { JoinChoice } from "../components/join/types";
 import { Loading } from "../components/Loading";
 import { useEmbedBridge } from "../embed/use-embed-bridge";
 import { type CallModel, createCallModel, FatalConnectError } from "../models/call";
-import type { CallPhase } from "../models/call-state";
+import { type CallPhase, isFinal } from "../models/call-state";
 import type { IceServersAnswer } from "../rtc/ice";
 
 /** A ticket lives 60 s; one younger than this is still good for a connection or an ICE-servers request. */
@@ -53,7 +54,6 @@ export function Call({ link }: { link: string }) {
     api.publicCall(link).then(
       (result) => {
         call.value = result.call;
-        document.title = `${result.call.title} · VCME`;
       },
       (error: unknown) => {
         failure.value = error;
@@ -78,6 +78,22 @@ export function Call({ link }: { link: string }) {
 
   // Leaving the page leaves the call.
   useEffect(() => () => modelRef.current?.dispose(), []);
+
+  // A host sees the knocks in the page title too, so they are noticed from another tab.
+  useEffect(() => {
+    const stop = effect(() => {
+      const title = call.value?.title;
+      if (title === undefined) return;
+      const state = model.value?.state.value;
+      const waiting = state?.self?.role === "host" && !isFinal(state.phase) ? state.waiting : [];
+      document.title = pageTitle(title, waiting.length);
+      settleKnocks(waiting);
+    });
+    return () => {
+      stop();
+      settleKnocks([]);
+    };
+  }, [call, model]);
 
   async function join(choice: JoinChoice) {
     busy.value = true;
@@ -106,7 +122,11 @@ export function Call({ link }: { link: string }) {
       stream: choice.stream,
       audio: choice.audio,
       video: choice.video,
-      onKnock: playKnock,
+      ...(choice.starting ? { starting: choice.starting } : {}),
+      onKnock(person) {
+        playKnock();
+        notifyKnock(person, call.peek()?.title ?? "");
+      },
       async connectUrl() {
         try {
           const ticket = await freshTicket();

@@ -2,7 +2,8 @@
 // side keeps its decoder and the light goes back on instantly); switching devices stops the old track
 // first (phones allow one camera at a time) and hands the new one to every connection by `replaceTrack`.
 import { signal } from "@preact/signals";
-import { cameraConstraints, classifyMediaError, microphoneConstraints } from "./capture";
+import type { SettledDevices } from "../models/devices";
+import { cameraConstraints, classifyMediaError, type DeviceProblem, microphoneConstraints } from "./capture";
 import type { Slot } from "./PeerLink";
 
 /** Whether this browser can share a screen at all (phones mostly cannot). */
@@ -20,6 +21,12 @@ export class LocalMedia {
   readonly problem = signal<string | null>(null);
   /** Bumped whenever a track is replaced, so views re-attach the stream. */
   readonly version = signal(0);
+  /**
+   * Done once the devices still starting when the person joined are published (at once without any).
+   * Meanwhile the toggles show what the person chose, and pressing them changes only that choice.
+   */
+  readonly ready: Promise<void>;
+  #starting = false;
   #facing: "user" | "environment" = "user";
   #stopped = false;
   readonly #onTrack: (slot: Slot, track: MediaStreamTrack | null) => void;
@@ -29,6 +36,7 @@ export class LocalMedia {
     audio: boolean,
     video: boolean,
     onTrack: (slot: Slot, track: MediaStreamTrack | null) => void,
+    starting?: Promise<SettledDevices>,
   ) {
     this.#onTrack = onTrack;
     this.stream = new MediaStream(initial?.getTracks() ?? []);
@@ -36,8 +44,45 @@ export class LocalMedia {
     const camera = this.#track("video");
     if (mic) mic.enabled = audio;
     if (camera) camera.enabled = video;
-    this.audio.value = audio && mic !== null;
-    this.video.value = video && camera !== null;
+    this.#starting = starting !== undefined;
+    this.audio.value = audio && (mic !== null || this.#starting);
+    this.video.value = video && (camera !== null || this.#starting);
+    this.ready = starting ? starting.then((settled) => this.#publish(settled)) : Promise.resolve();
+  }
+
+  /**
+   * The devices that were still starting on the join page are up (or failed): their tracks join the
+   * stream and go onto every connection's existing slot by `replaceTrack` (no renegotiation), with the
+   * choice the toggles show; a device wanted but missing is said in words and its toggle goes off.
+   */
+  #publish(settled: SettledDevices): void {
+    this.#starting = false;
+    const arrived = settled.stream?.getTracks() ?? [];
+    if (this.#stopped) {
+      for (const track of arrived) if (!this.stream.getTracks().includes(track)) track.stop();
+      return;
+    }
+    const problems: string[] = [];
+    let changed = false;
+    for (const kind of ["audio", "video"] as const) {
+      const fresh = arrived.find((track) => track.kind === kind && track.readyState === "live") ?? null;
+      const old = (kind === "audio" ? this.stream.getAudioTracks() : this.stream.getVideoTracks())[0] ?? null;
+      if (fresh !== old) {
+        if (old) this.stream.removeTrack(old);
+        if (fresh) this.stream.addTrack(fresh);
+        this.#onTrack(kind === "audio" ? "audio" : "camera", fresh);
+        changed = true;
+      }
+      const on = kind === "audio" ? this.audio : this.video;
+      if (fresh) fresh.enabled = on.peek();
+      else if (on.peek()) {
+        on.value = false;
+        const problem = kind === "audio" ? settled.audioProblem : settled.videoProblem;
+        problems.push(problemText[problem ?? "failed"](kind === "audio" ? "microphone" : "camera"));
+      }
+    }
+    if (changed) this.version.value += 1;
+    if (problems.length > 0) this.problem.value = problems.join(" ");
   }
 
   get audioTrack(): MediaStreamTrack | null {
@@ -54,6 +99,10 @@ export class LocalMedia {
 
   /** Mutes or unmutes; asks for the microphone the first time if the person joined without one. */
   async setAudio(on: boolean): Promise<void> {
+    if (this.#starting) {
+      this.audio.value = on;
+      return;
+    }
     let track = this.#track("audio");
     if (on && !track) track = await this.#acquire("audio", microphoneConstraints());
     if (!track) return;
@@ -63,6 +112,10 @@ export class LocalMedia {
 
   /** Camera on or off; asks for the camera the first time if the person joined without one. */
   async setVideo(on: boolean): Promise<void> {
+    if (this.#starting) {
+      this.video.value = on;
+      return;
+    }
     let track = this.#track("video");
     if (on && !track) track = await this.#acquire("video", cameraConstraints(undefined, this.#facing));
     if (!track) return;
@@ -72,6 +125,7 @@ export class LocalMedia {
 
   /** Uses another microphone or camera. */
   async useDevice(kind: "audio" | "video", deviceId: string): Promise<void> {
+    await this.ready;
     const constraints = kind === "audio" ? microphoneConstraints(deviceId) : cameraConstraints(deviceId);
     const track = await this.#acquire(kind, constraints);
     if (track) track.enabled = kind === "audio" ? this.audio.value : this.video.value;
@@ -82,6 +136,7 @@ export class LocalMedia {
    * second camera plugged in), the next camera in the browser's list.
    */
   async flipCamera(): Promise<void> {
+    await this.ready;
     const current = this.#track("video");
     if (current && (current.getCapabilities?.().facingMode ?? []).length === 0) {
       const cameras = (await navigator.mediaDevices.enumerateDevices()).filter(
@@ -179,8 +234,9 @@ export class LocalMedia {
   }
 }
 
-const problemText = {
+const problemText: Record<DeviceProblem, (device: string) => string> = {
   blocked: (device: string) => `The ${device} is blocked. Allow it in the browser's site settings.`,
+  insecure: (device: string) => `The ${device} can't be used on this page.`,
   missing: (device: string) => `No ${device} was found.`,
   busy: (device: string) => `The ${device} is in use by another app.`,
   failed: (device: string) => `The ${device} could not be started.`,

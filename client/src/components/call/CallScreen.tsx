@@ -5,6 +5,7 @@ import { CopyButton } from "../CopyButton";
 import { ChatPanel } from "./ChatPanel";
 import { Controls } from "./Controls";
 import { DevicesPanel } from "./DevicesPanel";
+import { allowKnockAlerts, knockAlerts } from "./knock-notice";
 import { LobbyPanel } from "./LobbyPanel";
 import { gridColumns } from "./layout";
 import { ParticipantsPanel } from "./ParticipantsPanel";
@@ -109,6 +110,16 @@ export function CallScreen({ model, title, joinUrl }: { model: CallModel; title:
           <p class="call-banner" role="alert">
             {model.media.problem.value}
           </p>
+        )}
+        {isHost && knockAlerts.value === "default" && (
+          <button
+            type="button"
+            class="btn small secondary knock-alerts"
+            title="A system notification names whoever knocks while this tab is in the background"
+            onClick={() => void allowKnockAlerts()}
+          >
+            Notify me of knocks
+          </button>
         )}
         {model.soundBlocked.value && (
           <div class="call-banner info" role="status">

@@ -4,6 +4,7 @@ import { loginPath, type PublicCall, session } from "../../api";
 import { DevicesModel } from "../../models/devices";
 import type { DeviceProblem } from "../../rtc/capture";
 import { Alert } from "../Alert";
+import { CameraIcon, MicIcon } from "../call/icons";
 import { Field } from "../Field";
 import { Spinner } from "../Spinner";
 import { DevicePicker } from "./DevicePicker";
@@ -63,8 +64,9 @@ export function JoinPanel({
 
   useEffect(
     () => () => {
-      // After joining, the call owns the stream; otherwise the camera light must go out.
-      if (handedOver.peek()) devices.release();
+      // After joining, the call owns the stream (once any capture still starting is done); otherwise the
+      // camera light must go out.
+      if (handedOver.peek()) void devices.settled().then(() => devices.release());
       else devices.close();
       devices[Symbol.dispose]();
     },
@@ -102,12 +104,13 @@ export function JoinPanel({
     nameError.value = null;
     if (displayName) writeGuestName(displayName);
     handedOver.value = true;
-    const stream = devices.stream.value;
+    // What the toggles show is what the call gets: a camera still starting joins as soon as it is up.
     onJoin({
       displayName,
-      audio: audioOn && (stream?.getAudioTracks().length ?? 0) > 0,
-      video: videoOn && (stream?.getVideoTracks().length ?? 0) > 0,
-      stream,
+      audio: audioOn,
+      video: videoOn,
+      stream: devices.stream.value,
+      ...(devices.starting() ? { starting: devices.settled() } : {}),
       audioDeviceId: devices.audioDeviceId.value,
       videoDeviceId: devices.videoDeviceId.value,
     });
@@ -144,6 +147,7 @@ export function JoinPanel({
               title={audioOn ? "Turn the microphone off" : "Turn the microphone on"}
               onClick={toggleAudio}
             >
+              <MicIcon off={!audioOn} />
               Microphone
             </button>
             <button
@@ -154,6 +158,7 @@ export function JoinPanel({
               title={videoOn ? "Turn the camera off" : "Turn the camera on"}
               onClick={toggleVideo}
             >
+              <CameraIcon off={!videoOn} />
               Camera
             </button>
           </Preview>
