@@ -5,7 +5,16 @@ import type { Browser, Frame, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { serveEmbedExample } from "../../scripts/embed-example-server.ts";
 import { freePort } from "../../scripts/local-db.ts";
-import { createCall, expectMediaFlowing, hostJoins, type Person, person, signUp, tile } from "./call-support";
+import {
+  createCall,
+  expectMediaFlowing,
+  hostJoins,
+  type Person,
+  person,
+  signUp,
+  slowDevices,
+  tile,
+} from "./call-support";
 import { baseUrl, launchBrowser } from "./support/browser";
 
 interface HostSite {
@@ -234,6 +243,43 @@ describe("a call embedded in another site", () => {
     await log.getByText(/^left /).waitFor({ timeout: 10_000 });
     await guest.page.getByRole("button", { name: "Remove the frame" }).click();
     await expect.poll(() => guest.page.locator("iframe").count()).toBe(0);
+  });
+
+  it("autoJoin knocks at once under the host page's name, camera still starting; the bare frame URL does not", async () => {
+    const example = await serveEmbedExample(await freePort(), baseUrl());
+    sites.push({ origin: example.url, show: () => undefined, close: example.close });
+    const { host, path, link } = await hostWithEmbeddableCall("Quick desk", [example.url]);
+    await hostJoins(host, path);
+    const guest = await person(browser, "Olaf");
+    people.push(guest);
+    await slowDevices(guest, 1_500);
+    // The example page's "Knock at once" (auto=1) creates the frame with displayName and autoJoin.
+    await guest.page.goto(`${example.url}/?${new URLSearchParams({ link, name: "Olaf", auto: "1" })}`);
+    const log = guest.page.getByRole("list", { name: "Events" });
+    await log.getByText(/^waiting /).waitFor({ timeout: 15_000 });
+    const frame = await embeddedFrame(guest.page);
+    await frame.getByRole("status").filter({ hasText: "Waiting for the host" }).waitFor();
+    const knock = host.page.getByRole("list", { name: "Waiting room" }).getByRole("listitem");
+    await knock.filter({ hasText: "Olaf" }).getByRole("button", { name: "Admit" }).click();
+    await log.getByText(/^joined /).waitFor({ timeout: 20_000 });
+    // Joined before the camera had started, and still seen and heard with both toggles on.
+    await expectMediaFlowing(host, "Olaf");
+    await frame.getByRole("button", { name: "Microphone", pressed: true }).waitFor();
+    await frame.getByRole("button", { name: "Camera", pressed: true }).waitFor();
+    await tile(host, "Olaf").getByRole("img", { name: "Microphone on" }).waitFor();
+    expect(await tile(host, "Olaf").getByRole("img", { name: "Camera off" }).count()).toBe(0);
+
+    // The same frame URL opened in a tab of its own shows the join page and waits for the button.
+    const visitor = await person(browser, "Pia");
+    people.push(visitor);
+    const frameUrl = new URL(frame.url());
+    await visitor.page.goto(
+      `${frameUrl.pathname}?${new URLSearchParams({ origin: example.url, name: "Pia", join: "auto" })}`,
+    );
+    await visitor.page.getByRole("button", { name: "Ask to join" }).waitFor({ timeout: 15_000 });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await visitor.page.getByText("Waiting for the host").count()).toBe(0);
+    expect(await knock.filter({ hasText: "Pia" }).count()).toBe(0);
   });
 
   it("starts with the host page's theme and microphone choice, whatever the system's", async () => {

@@ -77,8 +77,9 @@ describe("the frame URL's settings", () => {
         fc.option(fc.boolean(), { nil: undefined }),
         fc.option(fc.boolean(), { nil: undefined }),
         fc.option(fc.constantFrom("light" as const, "dark" as const), { nil: undefined }),
-        (origin, displayName, audio, video, theme) => {
-          const settings = { origin, displayName, audio, video, theme };
+        fc.option(fc.constant(true), { nil: undefined }),
+        (origin, displayName, audio, video, theme, autoJoin) => {
+          const settings = { origin, displayName, audio, video, theme, autoJoin };
           const read = readFrameSettings(`?${frameQuery(settings)}`);
           expect(read).toEqual(
             Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)),
@@ -99,8 +100,10 @@ describe("the frame URL's settings", () => {
     expect(readFrameSettings(search)).toBeNull();
   });
 
-  it("drops a theme it does not know and trims a long name to 80 characters", () => {
-    const read = readFrameSettings(`?origin=https%3A%2F%2Fa.example&theme=neon&name=${"x".repeat(200)}`);
+  it("drops a theme or join mode it does not know and trims a long name to 80 characters", () => {
+    const read = readFrameSettings(
+      `?origin=https%3A%2F%2Fa.example&theme=neon&join=1&name=${"x".repeat(200)}`,
+    );
     expect(read).toEqual({ origin: "https://a.example", displayName: "x".repeat(80) });
   });
 });

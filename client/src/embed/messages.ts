@@ -91,6 +91,8 @@ export interface FrameSettings {
   audio?: boolean;
   video?: boolean;
   theme?: "light" | "dark";
+  /** Knock (or join) as soon as the call page has loaded, without pressing its button. */
+  autoJoin?: boolean;
 }
 
 /** The query of `/embed/:link` for these settings. */
@@ -100,6 +102,7 @@ export function frameQuery(settings: FrameSettings): string {
   if (settings.audio !== undefined) query.set("audio", settings.audio ? "1" : "0");
   if (settings.video !== undefined) query.set("video", settings.video ? "1" : "0");
   if (settings.theme) query.set("theme", settings.theme);
+  if (settings.autoJoin) query.set("join", "auto");
   return query.toString();
 }
 
@@ -123,5 +126,6 @@ export function readFrameSettings(search: string): FrameSettings | null {
     ...(flag(query.get("audio")) !== undefined ? { audio: flag(query.get("audio")) } : {}),
     ...(flag(query.get("video")) !== undefined ? { video: flag(query.get("video")) } : {}),
     ...(theme === "light" || theme === "dark" ? { theme } : {}),
+    ...(query.get("join") === "auto" ? { autoJoin: true } : {}),
   };
 }

@@ -22,6 +22,11 @@ export interface FrameOptions {
   video?: boolean;
   /** Light or dark; default: the visitor's system setting. */
   theme?: "light" | "dark";
+  /**
+   * Knock (or, for the host, join) as soon as the call has loaded, without the join page's button; a
+   * guest also needs a name (`displayName`, or one they gave before), else the join page asks for it.
+   */
+  autoJoin?: boolean;
 }
 
 type Listener<K extends EmbedEventName> = (data: EmbedEvents[K]) => void;
@@ -72,6 +77,7 @@ function install(appOrigin: string) {
       ...(options.audio !== undefined ? { audio: Boolean(options.audio) } : {}),
       ...(options.video !== undefined ? { video: Boolean(options.video) } : {}),
       ...(options.theme === "light" || options.theme === "dark" ? { theme: options.theme } : {}),
+      ...(options.autoJoin === true ? { autoJoin: true } : {}),
     });
     const iframe = document.createElement("iframe");
     iframe.src = `${appOrigin}/embed/${encodeURIComponent(link)}?${query}`;

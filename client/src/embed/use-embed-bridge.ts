@@ -7,16 +7,15 @@ import { readFrameSettings } from "./messages";
 /**
  * The embed page's link to its host page: the frame URL's name, microphone/camera choice and theme become
  * the join page's starting values (before it first renders), and the postMessage bridge is loaded — only
- * when embedded, so the normal call page never downloads it.
+ * when embedded, so the normal call page never downloads it. Returns whether the host page asked to
+ * knock at once (`autoJoin`), honoured only inside a frame of one of the call's allowed sites.
  */
 export function useEmbedBridge(
   embedded: boolean,
   link: string,
   model: ReadonlySignal<CallModel | null>,
-): void {
-  useState(() => {
-    if (embedded) applyFrameDefaults(link, location.search);
-  });
+): { autoJoin: boolean } {
+  const [autoJoin] = useState(() => embedded && applyFrameDefaults(link, location.search));
   useEffect(() => {
     if (!embedded) return;
     let stop: (() => void) | null = null;
@@ -37,6 +36,7 @@ export function useEmbedBridge(
       stop?.();
     };
   }, [embedded, link, model]);
+  return { autoJoin };
 }
 
 /** The origins the call lets frame it: the Worker lists them in a meta tag (src/http/routes/embed.ts). */
@@ -45,10 +45,15 @@ function allowedOrigins(): string[] {
   return (meta?.content ?? "").split(" ").filter(Boolean);
 }
 
-/** Stores the host page's starting values where the join page looks for remembered ones. */
-function applyFrameDefaults(link: string, search: string): void {
+/**
+ * Stores the host page's starting values where the join page looks for remembered ones; true when it
+ * asked to join at once and may: the page is in a frame (which the Worker's `frame-ancestors` lets only
+ * the call's allowed sites make) and its URL names one of those sites, as commands need — a bare link
+ * opened in a tab cannot make anyone knock unasked.
+ */
+function applyFrameDefaults(link: string, search: string): boolean {
   const settings = readFrameSettings(search);
-  if (!settings) return;
+  if (!settings) return false;
   if (settings.theme) applyTheme(settings.theme);
   if (settings.displayName) writeGuestName(settings.displayName);
   if (settings.audio !== undefined || settings.video !== undefined) {
@@ -58,6 +63,7 @@ function applyFrameDefaults(link: string, search: string): void {
       video: settings.video ?? remembered.video,
     });
   }
+  return settings.autoJoin === true && window.parent !== window && allowedOrigins().includes(settings.origin);
 }
 
 /**

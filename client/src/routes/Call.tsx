@@ -41,7 +41,9 @@ export function Call({ link }: { link: string }) {
   const failure = useSignal<unknown>(null);
   const isHost = useSignal(false);
   const model = useSignal<CallModel | null>(null);
-  useEmbedBridge(embedded, link, model);
+  const { autoJoin } = useEmbedBridge(embedded, link, model);
+  // The host page's "join at once" applies to the first join only (not after Cancel or Leave).
+  const autoJoinLeft = useRef(autoJoin);
   const busy = useSignal(false);
   const joinError = useSignal<string | undefined>(undefined);
   const signedIn = session.status.value === "signed_in";
@@ -96,6 +98,7 @@ export function Call({ link }: { link: string }) {
   }, [call, model]);
 
   async function join(choice: JoinChoice) {
+    autoJoinLeft.current = false;
     busy.value = true;
     joinError.value = undefined;
     const body = signedIn ? {} : { display_name: choice.displayName ?? "" };
@@ -177,6 +180,7 @@ export function Call({ link }: { link: string }) {
         isHost={isHost.value}
         embedded={embedded}
         defaultName={session.user.value?.name}
+        autoJoin={autoJoinLeft.current}
         onJoin={(choice) => void join(choice)}
         busy={busy.value}
         error={joinError.value}

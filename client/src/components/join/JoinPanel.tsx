@@ -1,5 +1,5 @@
 import { useSignal } from "@preact/signals";
-import { useEffect, useMemo } from "preact/hooks";
+import { useEffect, useMemo, useRef } from "preact/hooks";
 import { loginPath, type PublicCall, session } from "../../api";
 import { DevicesModel } from "../../models/devices";
 import type { DeviceProblem } from "../../rtc/capture";
@@ -19,6 +19,8 @@ export interface JoinPanelProps {
   isHost: boolean;
   embedded?: boolean;
   defaultName?: string;
+  /** Presses the join button once as soon as the page shows (an embedding site asked for it). */
+  autoJoin?: boolean;
   onJoin: (choice: JoinChoice) => void;
   busy?: boolean;
   error?: string;
@@ -44,6 +46,7 @@ export function JoinPanel({
   isHost,
   embedded = false,
   defaultName,
+  autoJoin = false,
   onJoin,
   busy = false,
   error,
@@ -57,10 +60,17 @@ export function JoinPanel({
   const guestsBlocked = guest && !call.allow_guests;
   const secure = window.isSecureContext;
 
+  const form = useRef<HTMLFormElement>(null);
+
   useEffect(() => {
     const prefs = readMediaPrefs(link);
     void devices.open(prefs);
   }, [devices, link]);
+
+  // The same path as a click: a guest without a name is asked for one; devices join once started.
+  useEffect(() => {
+    if (autoJoin) form.current?.requestSubmit();
+  }, [autoJoin]);
 
   useEffect(
     () => () => {
@@ -107,8 +117,9 @@ export function JoinPanel({
     // What the toggles show is what the call gets: a camera still starting joins as soon as it is up.
     onJoin({
       displayName,
-      audio: audioOn,
-      video: videoOn,
+      // Read now, not at render: joining on load (autoJoin) comes before the toggles' first re-render.
+      audio: devices.audioOn.peek(),
+      video: devices.videoOn.peek(),
       stream: devices.stream.value,
       ...(devices.starting() ? { starting: devices.settled() } : {}),
       audioDeviceId: devices.audioDeviceId.value,
@@ -164,7 +175,7 @@ export function JoinPanel({
           </Preview>
           <MicMeter level={devices.level} on={audioOn} />
         </div>
-        <form class="card stack" onSubmit={submit} noValidate aria-busy={busy}>
+        <form class="card stack" ref={form} onSubmit={submit} noValidate aria-busy={busy}>
           {!secure && (
             <Alert kind="warning">
               <p>
