@@ -139,7 +139,7 @@ export async function guestKnocks(guest: Person, path: string): Promise<void> {
     });
 }
 
-/** The join page has the camera and microphone running (joining earlier joins without them). */
+/** The join page has the camera and microphone running (joining earlier publishes them once started). */
 async function previewReady(p: Person): Promise<void> {
   await p.page.getByRole("button", { name: "Camera", pressed: true }).waitFor({ timeout: 15_000 });
   await p.page.getByRole("button", { name: "Microphone", pressed: true }).waitFor({ timeout: 15_000 });
@@ -400,15 +400,28 @@ export async function selectedPairs(p: Person): Promise<PairProbe[]> {
 
 /**
  * `p`'s pages get camera and microphone `ms` late, from the next page they open on: every getUserMedia
- * call waits that long before the real one, as a phone's slow camera would.
+ * call waits that long before the real one, as a phone's slow camera would (and, with `cameraFails`,
+ * every request for the camera then fails).
  */
-export async function slowDevices(p: Person, ms: number): Promise<void> {
-  await p.context.addInitScript((delay) => {
-    const devices = navigator.mediaDevices;
-    const real = devices.getUserMedia.bind(devices);
-    devices.getUserMedia = (constraints) =>
-      new Promise((resolve) => setTimeout(resolve, delay)).then(() => real(constraints));
-  }, ms);
+export async function slowDevices(
+  p: Person,
+  ms: number,
+  options: { cameraFails?: boolean } = {},
+): Promise<void> {
+  await p.context.addInitScript(
+    ({ delay, cameraFails }) => {
+      const devices = navigator.mediaDevices;
+      const real = devices.getUserMedia.bind(devices);
+      devices.getUserMedia = async (constraints) => {
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        // `cameraFails`: the camera is held by another app, as Chromium reports it.
+        if (cameraFails && constraints?.video)
+          throw new DOMException("Could not start video source", "NotReadableError");
+        return real(constraints);
+      };
+    },
+    { delay: ms, cameraFails: options.cameraFails ?? false },
+  );
 }
 
 /** How many `offer` frames the page sent (a knock's held `knock_offer` is not one). */

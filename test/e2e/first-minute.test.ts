@@ -190,6 +190,46 @@ describe("the first minute of a call", () => {
     expect(await offersSent(host)).toBe(0);
   });
 
+  it("a camera that fails after Join now was pressed is said in the call; the microphone still works", async () => {
+    const host = await newPerson("Ines");
+    await signUp(host);
+    const path = await createCall(host, "Busy camera");
+    const guest = await newPerson("Jon");
+    await guestKnocks(guest, path);
+
+    await slowDevices(host, SLOW_MS, { cameraFails: true });
+    await host.page.goto(path);
+    await host.page.getByText("Starting your camera…").waitFor();
+    await host.page.getByRole("button", { name: "Join now" }).click();
+    await inCall(host);
+    // Told in words, and the toggle goes off rather than pretending.
+    await host.page
+      .getByRole("alert")
+      .filter({ hasText: "The camera is in use by another app." })
+      .waitFor({ timeout: 10_000 });
+    const controls = host.page.getByRole("toolbar", { name: "Call controls" });
+    await controls.getByRole("button", { name: "Camera", pressed: false }).waitFor();
+    await controls.getByRole("button", { name: "Microphone", pressed: true }).waitFor();
+    await host.page.getByRole("button", { name: "Admit" }).click();
+    await inCall(guest);
+    // The others see the camera off, and hear the microphone.
+    await tile(guest, "Ines").getByRole("img", { name: "Camera off" }).waitFor({ timeout: 10_000 });
+    await tile(guest, "Ines").getByRole("img", { name: "Microphone on" }).waitFor();
+    await expect
+      .poll(
+        () =>
+          tile(guest, "Ines")
+            .locator("video")
+            .evaluate((video: HTMLVideoElement) => {
+              const audio =
+                video.srcObject instanceof MediaStream ? video.srcObject.getAudioTracks()[0] : null;
+              return audio !== null && audio !== undefined && !audio.muted;
+            }),
+        { timeout: 15_000 },
+      )
+      .toBe(true);
+  });
+
   it("a host in another tab sees the knocks counted in the title, hears one chime each and is notified", async () => {
     const host = await newPerson("Hal");
     await host.context.grantPermissions(["notifications"]);
