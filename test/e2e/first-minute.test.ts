@@ -155,6 +155,10 @@ describe("the first minute of a call", () => {
     expect(await tile(guest, "Hana").getByRole("img", { name: "Camera off" }).count()).toBe(0);
     // The late tracks went onto the slots the connection already had: the host never offered again.
     expect(await offersSent(host)).toBe(0);
+    // The late microphone is watched too: the host's own tile lights up when the fake microphone beeps.
+    await expect
+      .poll(() => tile(host, "Hana").getAttribute("class"), { timeout: 10_000, interval: 100 })
+      .toContain("speaking");
   });
 
   it("a guest who presses Ask to join at once, admitted 3 s later, arrives with camera and microphone on", async () => {

@@ -60,11 +60,17 @@ export function createCallModel(deps: CallModelDeps) {
     },
     deps.starting,
   );
-  const selfSpeaking = speaking.watch("self", media.stream);
+  // The detector hands out a new signal when our first microphone track comes (joined without one, or
+  // before it had started): the view follows whichever is current.
+  const selfSpeakingNow = signal(speaking.watch("self", media.stream));
+  const watchSelf = () => {
+    selfSpeakingNow.value = speaking.watch("self", media.stream);
+  };
+  const selfSpeaking = computed(() => selfSpeakingNow.value.value);
   // Devices that were still starting are published now; the room hears if one of them failed.
   void media.ready.then(() => {
     if (torn) return;
-    speaking.watch("self", media.stream);
+    watchSelf();
     syncMediaState();
   });
   const ice = new IceServerSource(deps.iceServers, (servers) => {
@@ -364,7 +370,7 @@ export function createCallModel(deps: CallModelDeps) {
       await media.setAudio(!media.audio.peek());
       state.value = patchSelf(state.peek(), { audio: media.audio.peek() });
       send({ event_type: "media_state", payload: { audio: media.audio.peek() } });
-      speaking.watch("self", media.stream);
+      watchSelf();
     },
     async toggleCamera() {
       await media.setVideo(!media.video.peek());
@@ -380,7 +386,7 @@ export function createCallModel(deps: CallModelDeps) {
     },
     async useDevice(kind: "audio" | "video", deviceId: string) {
       await media.useDevice(kind, deviceId);
-      if (kind === "audio") speaking.watch("self", media.stream);
+      if (kind === "audio") watchSelf();
     },
     flipCamera: () => media.flipCamera(),
     toggleHand() {
