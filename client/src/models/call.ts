@@ -2,6 +2,7 @@
 // pure reducer of call-state.ts — grouped as signals and actions that views only read and call.
 import { computed, signal } from "@preact/signals";
 import { videoLimitFor } from "../rtc/bitrate";
+import type { SettledDevices } from "../rtc/capture";
 import { CLOSE_CODES, type ClientFrame, type Participant, type ServerFrame } from "../rtc/frames";
 import { FALLBACK_ICE_SERVERS, IceServerSource, type IceServersAnswer } from "../rtc/ice";
 import { LocalMedia } from "../rtc/LocalMedia";
@@ -19,7 +20,6 @@ import {
   setChatOpen,
   setLink,
 } from "./call-state";
-import type { SettledDevices } from "./devices";
 
 export { FatalConnectError };
 

@@ -4,6 +4,7 @@ import {
   classifyMediaError,
   type DeviceProblem,
   microphoneConstraints,
+  type SettledDevices,
 } from "../rtc/capture";
 
 export interface DeviceOption {
@@ -32,13 +33,6 @@ export interface DevicesInit {
   stream?: MediaStream | null;
   audioDeviceId?: string;
   videoDeviceId?: string;
-}
-
-/** Camera and microphone once they have started (or failed to). */
-export interface SettledDevices {
-  stream: MediaStream | null;
-  audioProblem: DeviceProblem | null;
-  videoProblem: DeviceProblem | null;
 }
 
 const PICKS_KEY = "vcme:devices";

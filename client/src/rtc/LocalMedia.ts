@@ -2,8 +2,13 @@
 // side keeps its decoder and the light goes back on instantly); switching devices stops the old track
 // first (phones allow one camera at a time) and hands the new one to every connection by `replaceTrack`.
 import { signal } from "@preact/signals";
-import type { SettledDevices } from "../models/devices";
-import { cameraConstraints, classifyMediaError, type DeviceProblem, microphoneConstraints } from "./capture";
+import {
+  cameraConstraints,
+  classifyMediaError,
+  type DeviceProblem,
+  microphoneConstraints,
+  type SettledDevices,
+} from "./capture";
 import type { Slot } from "./PeerLink";
 
 /** Whether this browser can share a screen at all (phones mostly cannot). */

@@ -4,6 +4,13 @@
 /** Why a camera or microphone is not available, in terms a person can act on. */
 export type DeviceProblem = "blocked" | "missing" | "busy" | "insecure" | "failed";
 
+/** Camera and microphone once they have started (or failed to): the join page hands this to the call. */
+export interface SettledDevices {
+  stream: MediaStream | null;
+  audioProblem: DeviceProblem | null;
+  videoProblem: DeviceProblem | null;
+}
+
 /** 720p at up to 30 fps; without a chosen device, a phone uses its front camera (or `facingMode`). */
 export function cameraConstraints(
   deviceId?: string,

@@ -1,4 +1,4 @@
-import type { SettledDevices } from "../../models/devices";
+import type { SettledDevices } from "../../rtc/capture";
 
 /** What the person chose on the join page; the call starts from it. */
 export interface JoinChoice {
