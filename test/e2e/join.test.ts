@@ -34,9 +34,22 @@ describe("the join page in a real browser", () => {
     await expect.poll(() => meter.evaluate((element: HTMLMeterElement) => element.value)).toBeGreaterThan(0);
     await shot(page, "join-host");
 
+    // The state shows at a glance, not only in aria-pressed: the icon is struck through when off and
+    // the colour changes, as in the call's controls.
+    const look = () =>
+      camera.evaluate((button) => ({
+        struck: button.querySelectorAll("svg path").length === 2,
+        colour: getComputedStyle(button).backgroundColor,
+      }));
+    const on = await look();
+    expect(on.struck).toBe(false);
+    expect(await microphone.evaluate((button) => button.querySelectorAll("svg path").length)).toBe(1);
     await camera.click();
     await expect.poll(() => camera.getAttribute("aria-pressed")).toBe("false");
     await page.getByText("Your camera is off").waitFor();
+    const off = await look();
+    expect(off.struck).toBe(true);
+    expect(off.colour).not.toBe(on.colour);
     await page.reload();
     await page.getByRole("button", { name: "Join now" }).waitFor();
     await expect.poll(() => camera.getAttribute("aria-pressed")).toBe("false");
