@@ -171,7 +171,7 @@ export async function pairs(p: LabPerson): Promise<PairInfo[]> {
             pc
               .getConfiguration()
               .iceServers?.map((s) => s.username)
-              .filter((u): u is string => typeof u === "string") ?? [],
+              .filter((u): u is string => typeof u === "string" && u !== "") ?? [],
           ufrag,
           gatheredTypes: [...gatheredTypes].sort(),
           audioPacketsReceived,
