@@ -1,7 +1,7 @@
 // The network lab, scenario 8: one person's home uplink is capped at 1 Mbit/s (TBF) with 3 % random loss
 // (nftables) in a 4-person mesh, so that person sends three streams through one thin link.
 import { afterEach, describe, expect, it } from "vitest";
-import { tile } from "../e2e/call-support";
+import { probeVideo, tile } from "../e2e/call-support";
 import { hostCall, joinAndMeasure, type LabPerson, LabScene, labContext, pairs } from "./support/people";
 
 const lab = labContext();
@@ -31,7 +31,6 @@ describe.skipIf(!lab)("the network lab: a thin, lossy uplink", () => {
     if (!lab) return;
     scene = new LabScene(lab, "turn");
     const thin = await scene.person("Quinn", "cone");
-    await thin.home.shape(UPLINK_KBIT, LOSS_PERCENT);
     const others = [
       await scene.person("Rae", "cone"),
       await scene.person("Sol", "cone"),
@@ -44,6 +43,9 @@ describe.skipIf(!lab)("the network lab: a thin, lossy uplink", () => {
       joined.push(guest);
     }
     const everyone = [thin, ...others];
+    // The mesh runs; then the thin person's uplink turns thin and lossy, mid-call.
+    await thin.home.shape(UPLINK_KBIT, LOSS_PERCENT);
+    const framesAtShape = await Promise.all(others.map((o) => probeVideo(o, thin.name)));
     // Time for the congestion controllers to find the link.
     await new Promise((resolve) => setTimeout(resolve, 15_000));
     const before = await Promise.all(everyone.map(counters));
@@ -71,10 +73,15 @@ describe.skipIf(!lab)("the network lab: a thin, lossy uplink", () => {
         .getByRole("button", { name: /Connection quality with Quinn: (Fair|Poor)/ })
         .waitFor({ timeout: 30_000 });
     const targets = (after[0] ?? []).map((c) => Math.round((c.target ?? 0) / 1000));
+    const framesNow = await Promise.all(others.map((o) => probeVideo(o, thin.name)));
+    const videoFps = framesNow.map((f, i) =>
+      Math.round((f.frames - (framesAtShape[i]?.frames ?? 0)) / ((WINDOW_MS + 15_000) / 1000)),
+    );
     console.log(
       `[lab 8] ${UPLINK_KBIT} kbit/s, ${LOSS_PERCENT} % loss: the thin person sends ${thinSent.join(" + ")} = ` +
         `${thinSent.reduce((x, y) => x + y, 0)} kbit/s (video targets ${targets.join(", ")} kbit/s); ` +
-        `audio packets/s on the 12 directions ${Math.min(...audioRates)}–${Math.max(...audioRates)}`,
+        `audio packets/s on the 12 directions ${Math.min(...audioRates)}–${Math.max(...audioRates)}; ` +
+        `the others decode the thin person's video at ${videoFps.join(", ")} frames/s since the uplink turned thin`,
     );
   });
 });

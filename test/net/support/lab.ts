@@ -14,7 +14,7 @@
 //           forwarder on 127.0.0.1:<stack port> that carries the app's connections to 198.18.0.1 through
 //           the NAT — the page has a 127.0.0.1 origin (a secure context, for getUserMedia) while all of its
 //           traffic, signaling included, crosses its home's router.
-// Uplink shaping (`shape`): a TBF rate cap on the home's egress and random loss with nftables
+// Uplink shaping (`shape`): a TBF rate cap on the home's egress (a 300 ms buffer, as home routers have) and random loss with nftables
 // `numgen random mod 100 < N drop` on the router. This kernel has no netem: no added delay.
 // Needs root, iproute2, nftables and coturn; only inside the private namespace scripts/net.ts makes.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
@@ -406,7 +406,7 @@ export async function addHome(prefix: string, kind: HomeKind, options: HomeOptio
         "burst",
         "16kb",
         "latency",
-        "100ms",
+        "300ms",
       );
       await nft(
         router,
