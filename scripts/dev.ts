@@ -19,6 +19,8 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 
 export interface DevStackOptions {
   port?: number;
+  /** The address `wrangler dev` listens on (default 127.0.0.1; the network lab binds a lab address). */
+  ip?: string;
   /** A Postgres of your own; without it, embedded PGlite in `dataDir`. */
   databaseUrl?: string;
   /** Where PGlite and the Worker's local Durable Object state live (default `.data`). */
@@ -139,7 +141,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
     const args = [
       "dev",
       "--ip",
-      "127.0.0.1",
+      options.ip ?? "127.0.0.1",
       "--port",
       String(port),
       "--persist-to",
@@ -164,7 +166,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
     const exited = new Promise<string>((resolve) => {
       wrangler.once("exit", (code, signal) => resolve(`wrangler exited (${signal ?? code})`));
     });
-    const url = `http://127.0.0.1:${port}`;
+    const url = `http://${options.ip ?? "127.0.0.1"}:${port}`;
     await waitForHealth(url, exited);
     return { url, bridge, database, exited, stop };
   } catch (error) {

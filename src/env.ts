@@ -27,4 +27,12 @@ export interface Env {
   TURN_KEY_API_TOKEN?: string;
   /** Tests only: where the TURN credentials API lives (defaults to Cloudflare's). */
   TURN_API_BASE?: string;
+  /** A TURN server of your own (coturn `use-auth-secret`): its shared secret. Wins over TURN_KEY_ID. */
+  TURN_SHARED_SECRET?: string;
+  /** Comma-separated `turn:`/`turns:` URLs of that server. */
+  TURN_URLS?: string;
+  /** Lifetime in seconds of the credentials minted with TURN_SHARED_SECRET (default 8 hours, min 60). */
+  TURN_TTL_SECONDS?: string;
+  /** Comma-separated `stun:` URLs replacing Cloudflare's public STUN server. */
+  STUN_URLS?: string;
 }

@@ -71,6 +71,18 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        test: {
+          name: "net",
+          environment: "node",
+          include: ["test/net/**/*.test.ts"],
+          globalSetup: ["test/net/support/global-setup.ts"],
+          // One lab, one set of browsers at a time.
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

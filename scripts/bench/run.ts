@@ -10,6 +10,7 @@ import { measureClientSizes } from "../client-size.ts";
 import { startDevStack } from "../dev.ts";
 import { freePort } from "../local-db.ts";
 import { browserBenchmarks } from "./browser.ts";
+import { netBenchmarks } from "./net.ts";
 import { roundTrips, throughput } from "./relay-benches.ts";
 import { floorPeer, peerjsPeer, type RelayPeer } from "./relay-clients.ts";
 import { startWorkerdFloor } from "./relays/workerd-floor.ts";
@@ -424,6 +425,7 @@ async function main() {
 
     // Its own process, Postgres and dev stack, in a private network namespace (see browser.ts).
     if (wanted("browser")) await browserBenchmarks({ row, note: (text) => notes.push(text) });
+    if (wanted("net")) await netBenchmarks({ row, note: (text) => notes.push(text) });
   } finally {
     for (const cleanup of cleanups.reverse()) {
       try {

@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 import { backoffDelay } from "../../client/src/rtc/backoff";
 import { type BatchTimers, createBatcher } from "../../client/src/rtc/batcher";
 import { videoLimitFor, withStartBitrate } from "../../client/src/rtc/bitrate";
-import { decideOnOffer, isPolite, restartAfterResume, restartDelay } from "../../client/src/rtc/negotiation";
+import {
+  decideOnOffer,
+  failureText,
+  isPolite,
+  offersRelay,
+  restartAfterResume,
+  restartDelay,
+} from "../../client/src/rtc/negotiation";
 import { levelOf, readSample, sparklinePoints, summarize } from "../../client/src/rtc/stats";
 
 describe("reconnect backoff", () => {
@@ -286,5 +293,24 @@ describe("connection quality", () => {
     expect(history).toHaveLength(30);
     expect(sparklinePoints([0, 5, 10], 100, 20)).toBe("0,20 50,10 100,0");
     expect(sparklinePoints([1], 100, 20)).toBe("");
+  });
+});
+
+describe("what a failed connection tells the person", () => {
+  it("knows a TURN relay by its turn:/turns: URLs, not by STUN ones", () => {
+    expect(offersRelay([{ urls: "stun:stun.cloudflare.com:3478" }])).toBe(false);
+    expect(offersRelay([{ urls: ["stun:a:3478"] }, { urls: ["turn:a:3478?transport=udp"] }])).toBe(true);
+    expect(offersRelay([{ urls: "TURNS:a:5349?transport=tcp" }])).toBe(true);
+    expect(offersRelay([])).toBe(false);
+  });
+
+  it("a call that never connected without a relay says what failed and that the host can configure TURN", () => {
+    const text = failureText(false, false);
+    expect(text).toMatch(/can't connect/i);
+    expect(text).toMatch(/block a direct connection/);
+    expect(text).toMatch(/host can configure a TURN relay/);
+    expect(failureText(false, true)).toMatch(/not even through the TURN relay/);
+    expect(failureText(true, false)).toBe("Connection lost — trying again…");
+    expect(failureText(true, true)).toBe("Connection lost — trying again…");
   });
 });

@@ -9,7 +9,9 @@ import { type VideoLimit, withStartBitrate } from "./bitrate";
 import type { ClientFrame } from "./frames";
 import {
   decideOnOffer,
+  failureText,
   isPolite,
+  offersRelay,
   restartAfterResume,
   restartDelay,
   shouldReportCandidateError,
@@ -49,6 +51,8 @@ export interface PeerLinkOptions {
   stream: MediaStream;
   send(frame: ClientFrame): void;
 }
+
+const ufragOf = (sdp: string | undefined) => /a=ice-ufrag:(\S+)/.exec(sdp ?? "")?.[1] ?? null;
 
 /** Candidates gathered within this window travel in one `ice_candidate` frame. */
 const CANDIDATE_BATCH_MS = 25;
@@ -90,11 +94,15 @@ export class PeerLink {
   #interrupted = false;
   #lastSample: StatsSample | null = null;
   #videoLimit: VideoLimit | null = null;
+  /** Whether the media path ever worked, and whether the ICE servers include a TURN relay. */
+  #everConnected = false;
+  #relay: boolean;
 
   constructor(options: PeerLinkOptions) {
     this.#options = options;
     this.#remote = options.remoteId;
     this.#polite = this.#remote !== null && isPolite(options.selfId, this.#remote);
+    this.#relay = offersRelay(options.iceServers);
     this.pc = new RTCPeerConnection({ iceServers: options.iceServers, bundlePolicy: "max-bundle" });
     this.#outgoing = createBatcher(CANDIDATE_BATCH_MS, (batch) => {
       if (this.#remote !== null) return this.#sendCandidates(this.#remote, batch);
@@ -157,12 +165,20 @@ export class PeerLink {
         if (this.#ignoreOffer) return;
       }
       this.#settingRemoteAnswer = description.type === "answer";
+      // The other side restarting ICE on a connection that never worked: its attempt failed (ours may
+      // take another round to say so), so this side tells its person now.
+      const theirsFailed =
+        description.type === "offer" &&
+        !this.#everConnected &&
+        this.pc.remoteDescription !== null &&
+        ufragOf(description.sdp) !== ufragOf(this.pc.remoteDescription.sdp);
       await this.pc.setRemoteDescription({
         type: description.type,
         sdp: withStartBitrate(description.sdp, this.#videoLimit),
       });
       this.#settingRemoteAnswer = false;
       if (description.type === "answer") this.#stopResend();
+      if (theirsFailed) this.problem.value = failureText(false, this.#relay);
       await this.#drainCandidates();
       if (description.type === "offer") {
         if (!this.#attached) await this.#attach();
@@ -204,7 +220,9 @@ export class PeerLink {
 
   /** New TURN credentials: used by the next ICE gathering (restart). */
   setIceServers(iceServers: RTCIceServer[]): void {
-    if (!this.#closed) this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers });
+    if (this.#closed) return;
+    this.#relay = offersRelay(iceServers);
+    this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers });
   }
 
   /** Signaling with this person stopped (our socket or theirs dropped): watch the media path meanwhile. */
@@ -387,9 +405,10 @@ export class PeerLink {
     if (this.#restartTimer !== null) clearTimeout(this.#restartTimer);
     this.#restartTimer = null;
     if (state === "connected") {
+      this.#everConnected = true;
       this.problem.value = null;
       void this.#applyVideoLimit();
-    } else if (state === "failed") this.problem.value = "Connection lost — trying again…";
+    } else if (state === "failed") this.problem.value = failureText(this.#everConnected, this.#relay);
     const delay = restartDelay(state, this.#polite);
     if (delay !== null) this.#restartTimer = setTimeout(() => this.#restart(), delay);
   }

@@ -89,3 +89,28 @@ export interface ResumeContext {
 export function restartAfterResume(context: ResumeContext): boolean {
   return !context.polite && context.interrupted && context.signalingState === "stable";
 }
+
+/** Structurally an RTCIceServer's URLs. */
+interface IceServerUrls {
+  urls: string | string[];
+}
+
+/** Whether any of these servers is a TURN relay (a `turn:` or `turns:` URL). */
+export function offersRelay(servers: readonly IceServerUrls[]): boolean {
+  return servers.some((server) =>
+    (Array.isArray(server.urls) ? server.urls : [server.urls]).some((url) => /^turns?:/i.test(url)),
+  );
+}
+
+/**
+ * What a person reads on the tile of someone whose connection failed. A connection that never worked
+ * and had no relay to fall back on will not work by retrying: both networks block a direct path (say,
+ * two symmetric NATs, or a firewall without UDP), and only a TURN relay can carry the call — which the
+ * host (whoever runs this VCME) can configure. Anything else is retried.
+ */
+export function failureText(everConnected: boolean, relay: boolean): string {
+  if (everConnected) return "Connection lost — trying again…";
+  if (!relay)
+    return "Can't connect: your network and theirs block a direct connection, and no TURN relay is configured. The host can configure a TURN relay (see the deployment guide).";
+  return "Can't connect, not even through the TURN relay — trying again…";
+}

@@ -1,5 +1,5 @@
 // A network whose cable a test can pull: a named network namespace joined to the test's own namespace by a
-// veth pair with private /30 addresses. A browser launched in it (through `executablePath`) reaches the
+// veth pair with /30 addresses from the benchmarking range. A browser launched in it (through `executablePath`) reaches the
 // dev stack at the same http://127.0.0.1:<port> origin through a forwarder (ns-forward.ts) and a UNIX
 // socket, and sends its media over the veth. `cut()` takes the link down and breaks every connection to
 // the stack (open ones are destroyed, new ones refused) — everything that person has — until `restore()`.
@@ -77,7 +77,9 @@ export async function cuttableNetwork(origin: string): Promise<CuttableNetwork> 
   // unique across runs and worktrees, and names the process that owns it.
   const namespace = `${PREFIX}${process.pid}-${random}`;
   const near = `vn${process.pid.toString(36)}${random}`.slice(0, 15);
-  const subnet = `10.213.${1 + Math.floor(Math.random() * 250)}`;
+  // 198.19.128.0/17: the half of the benchmarking range (198.18.0.0/15) kept for this cut network; the
+  // network lab (test/net) uses 198.18.0.0/16.
+  const subnet = `198.19.${128 + Math.floor(Math.random() * 128)}`;
   const nearAddress = `${subnet}.1`;
   const farAddress = `${subnet}.2`;
   const dir = mkdtempSync(path.join(tmpdir(), "vcme-cut-"));
