@@ -2,9 +2,11 @@
 // network namespace whose only interface is loopback where the machine allows it (as `npm run test:e2e`
 // does), so Chromium, WebRTC media and the servers stay on loopback and tc netem may delay it.
 import { spawn, spawnSync } from "node:child_process";
+import { accessSync, constants } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import * as z from "zod";
+import type { BenchPart } from "./part.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -65,6 +67,25 @@ export async function browserBenchmarks(report: BrowserReport): Promise<void> {
     } else report.note(message.note);
   });
   const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-  if (code !== 0)
-    report.note(`Browser: the browser benchmarks stopped early (exit ${code}); see the run's output.`);
+  if (code !== 0) throw new Error(`the browser benchmarks stopped (exit ${code}); see the output above`);
 }
+
+/** The Chromium the browser part drives (as the browser tests do). */
+const chromiumPath = () => process.env.CHROME_PATH ?? "/usr/bin/chromium";
+
+/** Null when Chromium is there to run, else what to install. */
+export function chromiumMissing(): string | null {
+  try {
+    accessSync(chromiumPath(), constants.X_OK);
+    return null;
+  } catch {
+    return `no Chromium at ${chromiumPath()}${process.env.CHROME_PATH ? " (CHROME_PATH)" : ""}. Install it (\`apt-get install -y chromium\`) or set CHROME_PATH to a Chromium or Chrome binary.`;
+  }
+}
+
+/** A call in real Chromium: its own process, Postgres and dev stack, in a private network namespace. */
+export const browserPart: BenchPart = {
+  name: "browser",
+  missing: chromiumMissing,
+  run: (bench) => browserBenchmarks(bench),
+};

@@ -5,7 +5,7 @@
 // of their audio had to be concealed. The lab needs root and a private network namespace: this module
 // runs itself again under `unshare -n` (`--child`) and reads the figures it prints.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -15,6 +15,8 @@ import { canRunLab, INTERNET_ADDRESS, startLab } from "../../test/net/support/la
 import { hostCall, joinAndMeasure, type LabPerson, LabScene, pairs } from "../../test/net/support/people.ts";
 import { startDevStack } from "../dev.ts";
 import { findPostgresBin, freePort, startPostgresCluster } from "../local-db.ts";
+import { chromiumMissing } from "./browser.ts";
+import type { BenchContext, BenchPart } from "./part.ts";
 import { fmt, summarize } from "./stats.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -36,19 +38,23 @@ interface NetFigures {
   thinSentKbps: number[];
 }
 
-export interface NetBenchOutput {
-  row(what: string, system: string, result: string, target?: string): void;
-  note(text: string): void;
-}
-
-/** Runs the lab figures in a private network namespace and reports them as rows. */
-export async function netBenchmarks(out: NetBenchOutput): Promise<void> {
+/** What the lab needs that this machine lacks (root, `unshare -n`, coturn, Chromium), or null. */
+function labMissing(): string | null {
   const isolated =
     process.getuid?.() === 0 && spawnSync("unshare", ["-n", "true"], { stdio: "ignore" }).status === 0;
-  if (!isolated) {
-    out.note("Network lab: not measured (needs root and `unshare -n`).");
-    return;
-  }
+  if (!isolated) return "the network lab needs root and `unshare -n` (util-linux)";
+  if (!existsSync("/usr/bin/turnserver")) return "no coturn: `apt-get install -y coturn nftables iproute2`";
+  return chromiumMissing();
+}
+
+/** The lab figures, measured in a private network namespace (its own process) and reported as rows. */
+export const netPart: BenchPart = {
+  name: "net",
+  missing: labMissing,
+  run: (bench) => netBenchmarks(bench),
+};
+
+async function netBenchmarks(out: BenchContext): Promise<void> {
   const self = fileURLToPath(import.meta.url);
   const child = spawnSync(
     "unshare",
@@ -56,10 +62,8 @@ export async function netBenchmarks(out: NetBenchOutput): Promise<void> {
     { cwd: root, env: { ...process.env, VCME_IN_NETNS: "1" }, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
   );
   const line = child.stdout.split("\n").find((l) => l.startsWith(MARK));
-  if (!line) {
-    out.note(`Network lab: the run failed (${child.stderr.trim().split("\n").slice(-3).join(" ")}).`);
-    return;
-  }
+  if (!line)
+    throw new Error(`the network lab failed: ${child.stderr.trim().split("\n").slice(-3).join(" ")}`);
   const figures = JSON.parse(line.slice(MARK.length)) as NetFigures;
   const paths: Record<string, string> = {
     direct: "direct (cone NAT ↔ cone NAT, srflx)",

@@ -1,7 +1,7 @@
 // VCME for the benchmarks: a real Postgres behind the bridge, the Worker bundled exactly as `wrangler deploy`
 // would ship it, and that bundle run in workerd through Miniflare's direct socket (no dev proxy).
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -48,6 +48,9 @@ export interface Bundle {
 
 /** Bundles the Worker the way `wrangler deploy` does (dry run) and measures it. */
 export function bundleWorker(): Bundle {
+  // wrangler refuses a missing assets directory with a message about wrangler.toml, not about the build.
+  if (!existsSync(path.join(root, "client/dist/index.html")))
+    throw new Error("client/dist is missing: build the client first (`npm run build`; `npm run bench` does)");
   const dir = mkdtempSync(path.join(tmpdir(), "vcme-bundle-"));
   execFileSync(path.join(root, "node_modules/.bin/wrangler"), ["deploy", "--dry-run", "--outdir", dir], {
     cwd: root,

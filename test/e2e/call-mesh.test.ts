@@ -115,7 +115,7 @@ describe("a call in real browsers", () => {
     expect(await message.getByRole("link").getAttribute("href")).toBe("https://example.com/x");
 
     // A reaction floats over the sender's tile on the other side.
-    await host.page.getByRole("button", { name: "Reactions" }).click();
+    await host.page.getByRole("button", { name: "React", exact: true }).click();
     await host.page.getByRole("button", { name: "React 🎉" }).click();
     await tile(guest, "Hana").getByRole("img", { name: "Hana reacted 🎉" }).waitFor();
 

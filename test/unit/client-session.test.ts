@@ -95,6 +95,29 @@ describe("the session model", () => {
     expect(session.user.value).toBeNull();
   });
 
+  it("on page load without the session marker, starts signed out without asking the server", async () => {
+    const session = new SessionModel({
+      fetcher: server.fetch,
+      stretch,
+      channel,
+      mayHaveSession: () => false,
+    });
+    expect(await session.start()).toBe(false);
+    expect(session.status.value).toBe("signed_out");
+    expect(server.requests).toEqual([]);
+    // Another tab signing in still brings the session here.
+    server.cookie = "set-by-the-other-tab";
+    channel.deliver({ kind: "signed_in" });
+    await vi.waitFor(() => expect(session.status.value).toBe("signed_in"));
+  });
+
+  it("on page load with the session marker, asks the server through the refresh cookie", async () => {
+    server.cookie = "refresh-from-last-visit";
+    const session = new SessionModel({ fetcher: server.fetch, stretch, channel, mayHaveSession: () => true });
+    expect(await session.start()).toBe(true);
+    expect(server.refreshes).toBe(1);
+  });
+
   it("signs back in silently on page load when the refresh cookie is still good", async () => {
     server.cookie = "refresh-from-last-visit";
     const session = open();

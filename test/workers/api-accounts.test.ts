@@ -199,11 +199,15 @@ describe("POST /api/auth/refresh", () => {
     expect(response.status).toBe(401);
   });
 
-  it("answers 401 without a cookie or with an unknown one, and clears the cookie", async () => {
-    expect((await send("POST", "/api/auth/refresh")).status).toBe(401);
+  it("answers 401 without a cookie or with an unknown one, and clears the cookie and the session marker", async () => {
+    // A marker left behind alone (cookies partly cleared) is cleared, so the client stops asking.
+    const alone = await send("POST", "/api/auth/refresh", undefined, { cookie: "vcme_session=1" });
+    expect(alone.status).toBe(401);
+    expect(alone.headers.getAll("Set-Cookie").join()).toMatch(/vcme_session=;.*Max-Age=0/);
     const response = await send("POST", "/api/auth/refresh", undefined, { cookie: "vcme_refresh=made-up" });
     expect(response.status).toBe(401);
     expect(response.headers.getAll("Set-Cookie").join()).toMatch(/vcme_refresh=;.*Max-Age=0/);
+    expect(response.headers.getAll("Set-Cookie").join()).toMatch(/vcme_session=;.*Max-Age=0/);
   });
 
   it("keeps other sessions of the same person working when one is replayed", async () => {

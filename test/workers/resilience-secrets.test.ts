@@ -247,7 +247,9 @@ describe("cookies and tokens", () => {
   const REFRESH_FLAGS =
     /^vcme_refresh=[^;]+; Max-Age=2592000; Path=\/api\/auth; HttpOnly; Secure; SameSite=Lax$/;
 
-  it("the refresh cookie has the promised flags on sign-up, login and refresh; logout clears it on the same path; no other cookie is set", async () => {
+  const MARKER_FLAGS = /^vcme_session=1; Max-Age=2592000; Path=\/; Secure; SameSite=Lax$/;
+
+  it("the refresh cookie has the promised flags on sign-up, login and refresh, beside a readable marker that holds no secret; logout clears both on their paths; no other cookie is set", async () => {
     const email = uniqueEmail("cookie");
     const password = clientPassword();
     const responses = {
@@ -259,16 +261,18 @@ describe("cookies and tokens", () => {
     });
     for (const [what, response] of Object.entries({ ...responses, refresh })) {
       const cookies = response.headers.getAll("Set-Cookie");
-      expect(cookies, what).toHaveLength(1);
+      expect(cookies, what).toHaveLength(2);
       expect(cookies[0], what).toMatch(REFRESH_FLAGS);
+      expect(cookies[1], what).toMatch(MARKER_FLAGS);
       // The refresh token lives only in the cookie, never in a body a script could read.
       const body = await response.text();
       expect(body.includes(cookies[0]?.split(";")[0]?.split("=")[1] ?? "?"), what).toBe(false);
     }
     const logout = await send("POST", "/api/auth/logout", undefined, { cookie: refreshCookie(refresh) });
     const cleared = logout.headers.getAll("Set-Cookie");
-    expect(cleared).toHaveLength(1);
+    expect(cleared).toHaveLength(2);
     expect(cleared[0]).toMatch(/^vcme_refresh=; Max-Age=0; Path=\/api\/auth; HttpOnly; Secure; SameSite=Lax/);
+    expect(cleared[1]).toMatch(/^vcme_session=; Max-Age=0; Path=\/; Secure; SameSite=Lax/);
   });
 
   it("URLs carry no token: join and socket URLs have none, the ticket lives 60 s, and tokens in a query string are ignored", async () => {

@@ -13,12 +13,16 @@ const scope = globalThis as {
 const locks = scope.navigator?.locks;
 const lock: RefreshLock | undefined = locks ? (task) => locks.request("vcme:refresh", task) : undefined;
 
+/** The Worker sets `vcme_session` (readable, not secret) beside the HttpOnly refresh cookie. */
+const mayHaveSession = () => /(?:^|;\s*)vcme_session=/.test(document.cookie);
+
 /** The app's one session; `session.api` is the typed REST client with the access token attached. */
 export const session = new SessionModel({
   fetcher: (input, init) => fetch(input, init),
   stretch: stretchPassword,
   channel: scope.BroadcastChannel ? new scope.BroadcastChannel("vcme:session") : null,
   lock,
+  mayHaveSession,
 });
 
 export const api = session.api;

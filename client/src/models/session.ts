@@ -21,6 +21,11 @@ export interface SessionDeps {
   stretch: (password: string, email: string) => Promise<string>;
   channel?: TabChannel | null;
   lock?: RefreshLock;
+  /**
+   * False when this browser certainly holds no session (the Worker's readable `vcme_session` marker is
+   * absent): page load then skips the refresh that could only be refused. Without it, always asks.
+   */
+  mayHaveSession?: () => boolean;
 }
 
 /** Refresh this long before the access token expires. */
@@ -141,6 +146,10 @@ export const SessionModel = createModel((deps: SessionDeps) => {
     api,
     /** Finds out on page load whether the refresh cookie still holds a session. */
     start(): Promise<boolean> {
+      if (!started && deps.mayHaveSession?.() === false) {
+        clear();
+        started = Promise.resolve(false);
+      }
       started ??= refresh();
       return started;
     },

@@ -22,6 +22,14 @@ export function appCsp(host: string): string {
 /** JSON answers are never rendered: nothing may load or frame them. */
 export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
+/** Call pages stay out of search engines (client/public/_headers sets it on the ones served as assets). */
+export const NO_INDEX = "noindex, nofollow";
+
+/** A call's join page or embed page (a link to either is the capability to knock on the call). */
+function isCallPage(path: string): boolean {
+  return path.startsWith("/call/") || path.startsWith("/embed/") || path === "/embed";
+}
+
 /**
  * Security headers on every response the Worker makes. `/embed` is framed by the call's own origins and
  * sets its own CSP, so only the framing-neutral headers are added there. HSTS only in production, where
@@ -62,6 +70,7 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
       // Replaces the host-agnostic CSP of client/public/_headers that asset responses carry.
       if (!isApi) headers.set("Content-Security-Policy", appCsp(url.host));
     }
+    if (isCallPage(path)) headers.set("X-Robots-Tag", NO_INDEX);
     if (c.env.APP_ENV === "production") {
       headers.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
     }

@@ -19,11 +19,19 @@ import { jsonBody } from "../middleware/validation";
 /** The refresh cookie: HttpOnly, Secure, SameSite=Lax, only sent to /api/auth. */
 export const REFRESH_COOKIE = "vcme_refresh";
 const cookieOptions = { path: "/api/auth", httpOnly: true, secure: true, sameSite: "Lax" } as const;
+/**
+ * A readable marker that lives and dies with the refresh cookie (set, rotated and cleared in the same
+ * responses, same lifetime): the client asks for a refresh on page load only when it is there, so a
+ * visitor who never signed in sends no request that can only be refused. It carries nothing secret.
+ */
+export const SESSION_MARKER_COOKIE = "vcme_session";
+const markerOptions = { path: "/", secure: true, sameSite: "Lax" } as const;
 
 type User = Parameters<typeof toUser>[0];
 
 async function signedIn(c: Context<AppEnv>, user: User, refresh: IssuedRefresh): Promise<AuthResult> {
   setCookie(c, REFRESH_COOKIE, refresh.token, { ...cookieOptions, maxAge: REFRESH_TOKEN_TTL_SECONDS });
+  setCookie(c, SESSION_MARKER_COOKIE, "1", { ...markerOptions, maxAge: REFRESH_TOKEN_TTL_SECONDS });
   const accessToken = await issueAccessToken(c.env.JWT_SECRET, {
     userId: user.id,
     sessionFamily: refresh.familyId,
@@ -33,6 +41,7 @@ async function signedIn(c: Context<AppEnv>, user: User, refresh: IssuedRefresh):
 
 function signedOut(c: Context<AppEnv>): void {
   deleteCookie(c, REFRESH_COOKIE, cookieOptions);
+  deleteCookie(c, SESSION_MARKER_COOKIE, markerOptions);
 }
 
 /** `/api/auth/*`: sign-up, login, refresh-token rotation and logout. */
@@ -57,7 +66,11 @@ export const auth = new Hono<AppEnv>()
   .post("/refresh", async (c) => {
     await enforceRateLimit(c.env, "refresh_ip", clientIp(c));
     const token = getCookie(c, REFRESH_COOKIE);
-    if (!token) throw unauthorized("There is no session to refresh; sign in again.");
+    if (!token) {
+      // A marker left without its refresh cookie would have the client ask again on every load.
+      signedOut(c);
+      throw unauthorized("There is no session to refresh; sign in again.");
+    }
     const db = await c.var.db();
     const refresh = await rotateSession(db, token);
     const user = refresh ? await findUser(db, refresh.userId) : null;

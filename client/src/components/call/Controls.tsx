@@ -44,13 +44,8 @@ export function Controls(props: ControlsProps) {
         <Icon d="M7 11V6a1.5 1.5 0 0 1 3 0v4M10 10V4.5a1.5 1.5 0 0 1 3 0V10M13 10V5.5a1.5 1.5 0 0 1 3 0V11M16 11V8.5a1.5 1.5 0 0 1 3 0V14a7 7 0 0 1-7 7h-1a6 6 0 0 1-5-2.7L3.5 14a1.6 1.6 0 0 1 2.7-1.7L7 13.5" />
       </Toggle>
       <div class="reaction-picker">
-        <button
-          type="button"
-          class="control"
-          aria-expanded={reacting}
-          aria-label="Reactions"
-          onClick={() => setReacting(!reacting)}
-        >
+        {/* Named by what it shows ("React"): a speech-input user says what they see. */}
+        <button type="button" class="control" aria-expanded={reacting} onClick={() => setReacting(!reacting)}>
           <Icon d="M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM8.5 14.5a4.5 4.5 0 0 0 7 0M9 9.5h.01M15 9.5h.01" />
           <span class="control-label">React</span>
         </button>
@@ -150,22 +145,20 @@ function PanelButton(props: {
   onClick(): void;
   children: ComponentChildren;
 }) {
-  const described = props.count > 0 ? `${props.label.toLowerCase()}-count` : undefined;
+  // Named by its content, so the name holds what is seen (the label, then the count: "Chat 2 unread").
   return (
     <button
       type="button"
       class={`control${props.open ? " active" : ""}`}
-      aria-label={props.label}
       aria-expanded={props.open}
       aria-keyshortcuts={props.shortcut}
-      aria-describedby={described}
       title={props.shortcut ? `${props.label} (${props.shortcut})` : props.label}
       onClick={props.onClick}
     >
       {props.children}
       <span class="control-label">{props.label}</span>
       {props.count > 0 && (
-        <span class="badge" id={described}>
+        <span class="badge">
           {props.count}
           <span class="visually-hidden"> {props.countLabel}</span>
         </span>
