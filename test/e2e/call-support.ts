@@ -10,7 +10,7 @@ import { newPerson, uniqueEmail } from "./support/browser";
  * page opened and every WebSocket it made, so a test can check devices were released or cut the socket,
  * and holds back outgoing frames of the types a test names (`holdFrames`), as a slow uplink would.
  */
-const PROBES = `
+export const PROBES = `
   (() => {
     const tracks = [];
     const sockets = [];
