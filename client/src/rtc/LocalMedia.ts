@@ -3,12 +3,8 @@
 // first (phones allow one camera at a time) and hands the new one to every connection by `replaceTrack`.
 import { signal } from "@preact/signals";
 import { cameraConstraints, classifyMediaError, microphoneConstraints } from "./capture";
+import { canShareScreen } from "./engine-rules";
 import type { Slot } from "./PeerLink";
-
-/** Whether this browser can share a screen at all (phones mostly cannot). */
-export function canShareScreen(): boolean {
-  return typeof navigator !== "undefined" && typeof navigator.mediaDevices?.getDisplayMedia === "function";
-}
 
 export class LocalMedia {
   /** Microphone and camera, shown in the person's own tile. */
