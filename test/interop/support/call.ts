@@ -61,7 +61,7 @@ export async function guestKnocks(guest: Person, path: string): Promise<void> {
   await previewReady(guest);
   await guest.fill("Your name", guest.name);
   await guest.click(button("Ask to join"));
-  await guest.waitFor({ role: "status", text: "Waiting for the host" });
+  await guest.waitFor({ role: "status", text: "Waiting for the host" }, { timeout: 30_000 });
 }
 
 /** The host admits a knocking person from the lobby panel. */

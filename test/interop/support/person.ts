@@ -42,6 +42,10 @@ export interface Person {
   evaluateOn<R, A>(target: Target, fn: (element: Element, arg: A) => R | Promise<R>, arg: A): Promise<R>;
   /** The page's visible text, for failure messages. */
   screenText(): Promise<string>;
+  /** Each child frame's URL and text (null where its document cannot be read, e.g. an error page). */
+  frames(): Promise<{ url: string; text: string | null }[]>;
+  /** Console messages the page logged so far (the frames' too, where the engine reports them). */
+  consoleMessages(): string[];
   close(): Promise<void>;
 }
 
@@ -58,10 +62,12 @@ export async function newPerson(engines: Engines, engine: Engine, name: string):
   const page = await context.newPage({ type: "window" });
   await page.setViewport({ width: 1280, height: 800 });
   await page.evaluateOnNewDocument(PROBES);
-  return firefox(name, page, () => context.close());
+  return firefoxPerson(name, page, baseUrl(), () => context.close());
 }
 
 function chromium(name: string, page: ChromiumPage, close: () => Promise<void>): Person {
+  const messages: string[] = [];
+  page.on("console", (message) => messages.push(message.text()));
   const locate = (t: Target): Locator => {
     const scope = t.within ? locate(t.within) : page;
     let found = scope.getByRole(t.role as Parameters<ChromiumPage["getByRole"]>[0], {
@@ -101,12 +107,31 @@ function chromium(name: string, page: ChromiumPage, close: () => Promise<void>):
         .first()
         .evaluate(fn as never, arg, { timeout: DEFAULT_TIMEOUT }) as never,
     screenText: () => page.locator("body").ariaSnapshot(),
+    frames: () =>
+      Promise.all(
+        page
+          .frames()
+          .filter((f) => f !== page.mainFrame())
+          .map(async (f) => ({
+            url: f.url(),
+            text: await f.evaluate(() => document.body?.textContent ?? "").catch(() => null),
+          })),
+      ),
+    consoleMessages: () => messages,
     close,
   };
   return self;
 }
 
-function firefox(name: string, page: FirefoxPage, close: () => Promise<void>): Person {
+/** A person on a Firefox page (puppeteer over WebDriver BiDi) whose paths are relative to `base`. */
+export function firefoxPerson(
+  name: string,
+  page: FirefoxPage,
+  base: string,
+  close: () => Promise<void>,
+): Person {
+  const messages: string[] = [];
+  page.on("console", (message) => messages.push(message.text()));
   async function findAll(t: Target): Promise<ElementHandle<Element>[]> {
     const roots: (ElementHandle<Element> | FirefoxPage)[] = t.within ? await findAll(t.within) : [page];
     const attributes = `${t.name === undefined ? "" : `[name=${JSON.stringify(t.name)}]`}[role="${t.role}"]`;
@@ -161,7 +186,7 @@ function firefox(name: string, page: FirefoxPage, close: () => Promise<void>): P
     name,
     engine: "firefox",
     goto: async (path) => {
-      await page.goto(new URL(path, baseUrl()).href);
+      await page.goto(new URL(path, base).href);
     },
     click: async (t) => {
       const element = await waitFor(t);
@@ -185,6 +210,17 @@ function firefox(name: string, page: FirefoxPage, close: () => Promise<void>): P
       return element?.evaluate(fn as never, arg) as never;
     },
     screenText: () => page.evaluate(() => document.body.textContent ?? ""),
+    frames: () =>
+      Promise.all(
+        page
+          .frames()
+          .filter((f) => f !== page.mainFrame())
+          .map(async (f) => ({
+            url: f.url(),
+            text: await f.evaluate(() => document.body?.textContent ?? "").catch(() => null),
+          })),
+      ),
+    consoleMessages: () => messages,
     close,
   };
   return self;
