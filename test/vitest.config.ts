@@ -83,6 +83,18 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        test: {
+          // Calls between Chromium and Firefox (`npm run test:interop`), on the e2e tests' dev stack.
+          name: "interop",
+          environment: "node",
+          include: ["test/interop/**/*.test.ts"],
+          globalSetup: ["test/e2e/support/global-setup.ts"],
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

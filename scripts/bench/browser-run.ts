@@ -27,6 +27,7 @@ import {
   waitReady,
 } from "./browser-call.ts";
 import { addNetemDelay, netemAvailable, startDelayProxy } from "./browser-delay.ts";
+import { firefoxAvailable, interopStart } from "./browser-interop.ts";
 import {
   type BenchProbe,
   type DescriptionEdit,
@@ -489,6 +490,15 @@ async function main() {
             ? "≤ floor + 1 round trip; < 800 ms"
             : `≤ floor + 1 round trip (${RTT_MS} ms)`,
         );
+        if (firefoxAvailable()) {
+          const newCall = (title: string) => createCall(stack.url, hostAccount, title);
+          const mixed = await interopStart(browser, c.baseUrl, stack.url, hostAccount, newCall, runs, failed);
+          row(
+            what,
+            "VCME, Chromium host ↔ Firefox guest",
+            `${ms(mixed.both)} · first side p50 ${fmt(mixed.first.p50, 0)} ms`,
+          );
+        }
         for (const f of floors) row(`where the time goes (p50), ${c.label}`, f.system, f.result.phases);
         row(`where the time goes (p50), ${c.label}`, "VCME", vcme.phases);
         if (c.name === "delayed" && vcme.steps.length > 0)

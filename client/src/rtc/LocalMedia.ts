@@ -9,12 +9,8 @@ import {
   microphoneConstraints,
   type SettledDevices,
 } from "./capture";
+import { canShareScreen } from "./engine-rules";
 import type { Slot } from "./PeerLink";
-
-/** Whether this browser can share a screen at all (phones mostly cannot). */
-export function canShareScreen(): boolean {
-  return typeof navigator !== "undefined" && typeof navigator.mediaDevices?.getDisplayMedia === "function";
-}
 
 export class LocalMedia {
   /** Microphone and camera, shown in the person's own tile. */

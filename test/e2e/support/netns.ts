@@ -17,8 +17,10 @@ const forwarderScript = fileURLToPath(new URL("./ns-forward.ts", import.meta.url
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 
 export interface CuttableNetwork {
-  /** A Chromium executable (wrapper) that runs in the namespace: pass it to `launchBrowser`. */
+  /** The browser executable (a wrapper) that runs in the namespace: pass it to `launchBrowser`. */
   executablePath: string;
+  /** The namespace's name, for `ip netns exec`. */
+  namespace: string;
   /** This side's veth address (the test's namespace, where the other browsers and the stack run). */
   nearAddress: string;
   /** The namespace's veth address: the only non-loopback address a browser in it has. */
@@ -68,8 +70,14 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Creates the namespace and its link for the app at `origin` (http://127.0.0.1:<port>). */
-export async function cuttableNetwork(origin: string): Promise<CuttableNetwork> {
+/**
+ * Creates the namespace and its link for the app at `origin` (http://127.0.0.1:<port>); `executablePath`
+ * runs `browser` (Chromium unless told) in it.
+ */
+export async function cuttableNetwork(
+  origin: string,
+  browser = process.env.CHROME_PATH ?? "/usr/bin/chromium",
+): Promise<CuttableNetwork> {
   await sweepStale();
   const port = new URL(origin).port;
   const random = Math.random().toString(36).slice(2, 6);
@@ -84,7 +92,7 @@ export async function cuttableNetwork(origin: string): Promise<CuttableNetwork> 
   const farAddress = `${subnet}.2`;
   const dir = mkdtempSync(path.join(tmpdir(), "vcme-cut-"));
   const socketPath = path.join(dir, "app.sock");
-  const executablePath = path.join(dir, "chromium");
+  const executablePath = path.join(dir, path.basename(browser));
   const pairs = new Set<net.Socket>();
   let cutting = false;
   let forwarder: ChildProcess | null = null;
@@ -135,10 +143,7 @@ export async function cuttableNetwork(origin: string): Promise<CuttableNetwork> 
     await ip("-n", namespace, "link", "set", "lo", "up");
     await ip("-n", namespace, "addr", "add", `${farAddress}/30`, "dev", "cut0");
     await ip("-n", namespace, "link", "set", "cut0", "up");
-    writeFileSync(
-      executablePath,
-      `#!/bin/sh\nexec ip netns exec ${namespace} ${process.env.CHROME_PATH ?? "/usr/bin/chromium"} "$@"\n`,
-    );
+    writeFileSync(executablePath, `#!/bin/sh\nexec ip netns exec ${namespace} ${browser} "$@"\n`);
     chmodSync(executablePath, 0o755);
     const child = spawn(
       "ip",
@@ -160,6 +165,7 @@ export async function cuttableNetwork(origin: string): Promise<CuttableNetwork> 
 
   return {
     executablePath,
+    namespace,
     nearAddress,
     farAddress,
     async cut() {

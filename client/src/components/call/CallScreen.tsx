@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { CallModel } from "../../models/call";
-import { canShareScreen } from "../../rtc/LocalMedia";
+import { canShareScreen } from "../../rtc/engine-rules";
 import { CopyButton } from "../CopyButton";
 import { ChatPanel } from "./ChatPanel";
 import { Controls } from "./Controls";

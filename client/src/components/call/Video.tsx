@@ -1,4 +1,5 @@
-import { useLayoutEffect, useRef } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
+import { replayOnReturn } from "../../rtc/engine-rules";
 
 interface VideoProps {
   stream: MediaStream | null;
@@ -21,6 +22,10 @@ export function Video({
   onBlocked,
 }: VideoProps) {
   const ref = useRef<HTMLVideoElement>(null);
+  const play = (video: HTMLVideoElement) =>
+    video.play().catch((error: unknown) => {
+      if (error instanceof DOMException && error.name === "NotAllowedError") onBlocked?.();
+    });
   // Attached as soon as the element exists, before the browser paints (an effect would wait for a
   // frame to be painted first): the first remote picture can show the moment it is decoded.
   // `version` re-plays after tracks change.
@@ -28,11 +33,10 @@ export function Video({
     const video = ref.current;
     if (!video) return;
     if (video.srcObject !== stream) video.srcObject = stream;
-    if (!stream) return;
-    video.play().catch((error: unknown) => {
-      if (error instanceof DOMException && error.name === "NotAllowedError") onBlocked?.();
-    });
+    if (stream) play(video);
   }, [stream, version, onBlocked]);
+  // Safari pauses it in the background: play again (sound included) when the page is back in front.
+  useEffect(() => replayOnReturn(document, () => ref.current, play), [onBlocked]);
   return (
     <video
       ref={ref}
