@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { isConnectionError, withDb } from "../db/client";
+import { isConnectionError, loggableError, withDb } from "../db/client";
 import { writeCallRecord } from "../domain/call-records";
 import type { Env } from "../env";
 import {
@@ -210,7 +210,7 @@ export class CallRoom extends DurableObject<Env> {
           } catch (error) {
             if (isConnectionError(error)) throw error;
             // A record Postgres refuses is kept and retried later; it does not hold up the others.
-            console.error("outbox record refused", error instanceof Error ? error.message : String(error));
+            console.error("outbox record refused", loggableError(error));
             this.storage.retryLater(row.id, row.attempts + 1, this.clock() + backoff(row.attempts + 1));
           }
           pending.shift();
@@ -218,8 +218,7 @@ export class CallRoom extends DurableObject<Env> {
       });
     } catch (error) {
       if (!isConnectionError(error)) throw error;
-      const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
-      const reason = `${error instanceof Error ? error.message : String(error)}${cause}`;
+      const reason = loggableError(error);
       console.warn(`outbox: Postgres unreachable (${reason}); ${pending.length} record(s) retried later`);
       for (const row of pending) {
         this.storage.retryLater(row.id, row.attempts + 1, this.clock() + backoff(row.attempts + 1));
