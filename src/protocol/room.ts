@@ -133,7 +133,13 @@ export const knockOfferSchema = frame(
   z.object({
     data: z.object({
       type: z.literal("offer"),
-      sdp: z.string().check(z.minLength(1), z.maxLength(MAX_KNOCK_OFFER_LENGTH)),
+      sdp: z
+        .string()
+        .check(
+          z.minLength(1),
+          z.maxLength(MAX_KNOCK_OFFER_LENGTH),
+          z.regex(/^[\x20-\x7e\r\n\t]*$/, "an SDP is ASCII text"),
+        ),
     }),
   }),
 );
