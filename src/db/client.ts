@@ -78,3 +78,37 @@ export function isConnectionError(error: unknown): boolean {
     return code.startsWith("08") || code === "57P01";
   return /connect|socket|terminated|closed|ECONN|timeout/i.test(error.message);
 }
+
+const SQLSTATE = /^[0-9A-Z]{5}$/;
+
+/**
+ * A failure as it may be written to the log: what went wrong, never with what. drizzle's "Failed query"
+ * carries the SQL and its parameters (user ids, emails, whatever a request sent) and Postgres's own
+ * messages quote values ("invalid input syntax for type uuid: \"…\""), so a database error is named by
+ * its SQLSTATE and the schema object involved only. Other errors keep their name and message.
+ */
+export function loggableError(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth++) {
+    if (!(current instanceof Error)) {
+      parts.push(typeof current);
+      break;
+    }
+    const fields = current as Error & Record<string, unknown>;
+    const code = typeof fields.code === "string" && SQLSTATE.test(fields.code) ? fields.code : null;
+    if (current.message.startsWith("Failed query:") || "params" in fields) {
+      parts.push("database query failed");
+    } else if (code) {
+      const where = ["table", "column", "constraint"]
+        .map((key) => (typeof fields[key] === "string" ? `${key} ${fields[key]}` : null))
+        .filter(Boolean)
+        .join(", ");
+      parts.push(`Postgres error SQLSTATE ${code}${where ? ` (${where})` : ""}`);
+    } else {
+      parts.push(`${current.name}: ${current.message}`.slice(0, 300));
+    }
+    current = current.cause;
+  }
+  return parts.join(" ← ");
+}

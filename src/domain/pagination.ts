@@ -6,10 +6,30 @@ export interface Cursor {
   id: string;
 }
 
-const cursorSchema = z.tuple([
-  z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/),
-  z.uuid(),
-]);
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?Z$/;
+
+/**
+ * Whether `text` is a UTC timestamp that exists (the shape alone lets through 2026-02-30 or 25:61, which
+ * Postgres would refuse mid-query): a real calendar day, a real time of day, in the years rows can have.
+ */
+export function isRealTimestamp(text: string): boolean {
+  const match = TIMESTAMP.exec(text);
+  if (!match) return false;
+  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (year < 1970 || year > 9999 || month < 1 || month > 12 || day < 1) return false;
+  if (hour > 23 || minute > 59 || second > 59) return false;
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return day <= daysInMonth;
+}
+
+const cursorSchema = z.tuple([z.string().refine(isRealTimestamp), z.uuid()]);
 
 /** Encodes a cursor as opaque URL-safe text. */
 export function encodeCursor(cursor: Cursor): string {

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "./context";
 import { bodyLimit } from "./middleware/body-limit";
+import { configCheck } from "./middleware/config-check";
 import { cors } from "./middleware/cors";
 import { database } from "./middleware/database";
 import { onError, onNotFound } from "./middleware/errors";
@@ -21,6 +22,9 @@ export function createApp() {
   app.notFound(onNotFound);
   app.use("*", securityHeaders());
   app.use("/api/*", cors());
+  // Before anything reads a body, a token or the database.
+  app.use("/api/*", configCheck());
+  app.use("/embed/*", configCheck());
   app.use("/api/*", bodyLimit());
   app.use("/api/*", database());
   app.route("/api/health", health);

@@ -12,6 +12,7 @@ export type ErrorCode =
   | "rate_limited"
   | "payload_too_large"
   | "database_unavailable"
+  | "server_misconfigured"
   | "internal";
 
 export interface ErrorBody {

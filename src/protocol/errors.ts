@@ -11,6 +11,7 @@ export const errorCodeSchema = z.enum([
   "rate_limited",
   "payload_too_large",
   "database_unavailable",
+  "server_misconfigured",
   "internal",
 ]);
 

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { normalizeText, type TextRules, textProblem } from "./text";
 
 // The REST bodies and answers of PROTOCOL.md §1. The Worker parses every request with these schemas and
 // builds every answer to match them; the client imports the same types. Inputs are trimmed/normalised
@@ -6,20 +7,22 @@ import * as z from "zod";
 
 // ---- shared fields ----
 
-// Postgres text cannot hold NUL, and control characters in a name only serve to spoof or break layouts.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const CONTROL = /[\u0000-\u001f\u007f]/;
-// Multi-line text keeps tabs and line breaks.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const CONTROL_EXCEPT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+/** Typed text under the one text policy of src/protocol/text.ts (already trimmed and normalized). */
+const typedText =
+  (rules: TextRules = {}) =>
+  (value: string, ctx: z.RefinementCtx) => {
+    const problem = textProblem(value, rules);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  };
 
-/** A person's display name: trimmed, 1–80 characters, one line. */
+/** A person's display name: trimmed, NFC, 1–80 characters, one line, something visible (src/protocol/text.ts). */
 export const nameSchema = z
   .string()
   .trim()
-  .min(1, "must not be empty")
-  .max(80, "must be at most 80 characters")
-  .refine((value) => !CONTROL.test(value), "must not contain control characters");
+  .transform(normalizeText)
+  .pipe(
+    z.string().min(1, "must not be empty").max(80, "must be at most 80 characters").superRefine(typedText()),
+  );
 
 /** An email address; compared case-insensitively by the server. */
 export const emailSchema = z
@@ -40,19 +43,30 @@ export const clientPasswordSchema = z
 /** A call link: slugified title + "-" + random base32. */
 export const linkSchema = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$/, "not a call link");
 
-/** A call title: trimmed, 1–120 characters, one line. */
+/** A call title: trimmed, NFC, 1–120 characters, one line, something visible. */
 export const titleSchema = z
   .string()
   .trim()
-  .min(1, "must not be empty")
-  .max(120, "must be at most 120 characters")
-  .refine((value) => !CONTROL.test(value), "must not contain control characters");
+  .transform(normalizeText)
+  .pipe(
+    z
+      .string()
+      .min(1, "must not be empty")
+      .max(120, "must be at most 120 characters")
+      .superRefine(typedText()),
+  );
 
+/** A call's description: trimmed, NFC, up to 2000 characters, may span lines (and may be empty). */
 export const descriptionSchema = z
   .string()
   .trim()
-  .max(2000, "must be at most 2000 characters")
-  .refine((value) => !CONTROL_EXCEPT_LINES.test(value), "must not contain control characters");
+  .transform(normalizeText)
+  .pipe(
+    z
+      .string()
+      .max(2000, "must be at most 2000 characters")
+      .superRefine(typedText({ multiline: true })),
+  );
 
 const DNS_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 

@@ -4,11 +4,17 @@
 /** Largest frame the room reads, in UTF-8 bytes; larger frames get `error` `payload_too_large`. */
 export const MAX_FRAME_BYTES = 64 * 1024;
 /**
- * Longest SDP of a `knock_offer`, in characters. The room saves every waiting knock's offer with its
- * state, so 50 knocks at this size stay far inside one stored row (an offer with a dozen candidates is
- * 5–8 KB).
+ * Longest SDP of a `knock_offer`, in characters; it must be ASCII (as every browser's SDP is), so this is
+ * also its size in bytes. The room stores each waiting knock's latest offer on its own row (an offer with
+ * a dozen candidates is 5–8 KB): at most this many bytes per knock.
  */
 export const MAX_KNOCK_OFFER_LENGTH = 16 * 1024;
+/** Knocks one identity (an account, or the guest of one ticket) may have waiting: its other sockets share it. */
+export const MAX_KNOCKS_PER_IDENTITY = 1;
+/** A knock's offer is stored at most once per this interval; newer ones in between are coalesced. */
+export const KNOCK_OFFER_STORE_INTERVAL_MS = 1_000;
+/** Knock offers the whole room stores per second at most (bursts of the same size); others wait their turn. */
+export const KNOCK_OFFER_STORES_PER_SECOND = 5;
 /** Longest chat message, in characters. */
 export const MAX_CHAT_LENGTH = 2000;
 /** Longest participant id a client may name (`participant_id`, `target_id`). */

@@ -13,6 +13,7 @@ import {
   ROOM_ERROR_CODES,
   SESSION_DESCRIPTION_TYPES,
 } from "./room-constants";
+import { normalizeText, type TextRules, textProblem } from "./text";
 
 /**
  * The call room's wire contract (PROTOCOL.md §2): every frame is one JSON text message
@@ -65,6 +66,17 @@ export const iceCandidateSchema = z.object({
 
 const empty = z.object({});
 
+/** Typed text under the one text policy (src/protocol/text.ts): normalized to NFC, then checked. */
+const typedText = (maxLength: number, rules: TextRules) =>
+  z.string().check(
+    z.overwrite(normalizeText),
+    z.maxLength(maxLength),
+    z.superRefine((text, ctx) => {
+      const problem = textProblem(text, rules);
+      if (problem) ctx.addIssue({ code: "custom", message: problem, input: text });
+    }),
+  );
+
 const frame = <T extends string, P extends z.ZodMiniType>(eventType: T, payload: P) =>
   z.object({ event_type: z.literal(eventType), payload });
 
@@ -86,7 +98,7 @@ export const declineParticipantSchema = frame(
   "decline_participant",
   z.object({
     participant_id: participantId,
-    reason: z.optional(z.string().check(z.maxLength(MAX_DECLINE_REASON_LENGTH))),
+    reason: z.optional(typedText(MAX_DECLINE_REASON_LENGTH, { multiline: true })),
   }),
 );
 export const removeParticipantSchema = frame(
@@ -121,7 +133,13 @@ export const knockOfferSchema = frame(
   z.object({
     data: z.object({
       type: z.literal("offer"),
-      sdp: z.string().check(z.minLength(1), z.maxLength(MAX_KNOCK_OFFER_LENGTH)),
+      sdp: z
+        .string()
+        .check(
+          z.minLength(1),
+          z.maxLength(MAX_KNOCK_OFFER_LENGTH),
+          z.regex(/^[\x20-\x7e\r\n\t]*$/, "an SDP is ASCII text"),
+        ),
     }),
   }),
 );
@@ -137,9 +155,10 @@ export const raiseHandSchema = frame("raise_hand", z.object({ raised: z.boolean(
 export const sendChatMessageSchema = frame(
   "send_chat_message",
   z.object({
-    text: z.string().check(
-      z.maxLength(MAX_CHAT_LENGTH),
-      z.refine((text) => text.trim().length > 0, "a message needs some text"),
+    // Keeps line breaks and tabs; an empty or invisible-only message is refused as "must contain visible
+    // characters".
+    text: typedText(MAX_CHAT_LENGTH, { multiline: true }).check(
+      z.refine((text) => text !== "", "a message needs some text"),
     ),
   }),
 );

@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { isConnectionError, withDb } from "../db/client";
+import { isConnectionError, loggableError, withDb } from "../db/client";
 import { writeCallRecord } from "../domain/call-records";
 import type { Env } from "../env";
 import {
@@ -16,6 +16,7 @@ import { type RoomEvent, step } from "./machine";
 import {
   type ConnectionAttachment,
   createRoomState,
+  nextOfferStore,
   nextSeatExpiry,
   persistedPart,
   type RoomState,
@@ -97,7 +98,13 @@ export class CallRoom extends DurableObject<Env> {
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
     this.storage = new RoomStorage(ctx.storage.sql);
     this.config = { capacity: roomCapacity(env), rateLimit: rateLimit(env), newId, newToken: randomToken };
-    this.state = { ...createRoomState(), ...this.storage.loadRoom(), connections: {} };
+    this.state = {
+      ...createRoomState(),
+      ...this.storage.loadRoom(),
+      connections: {},
+      knockOffers: this.storage.loadOffers(),
+    };
+    for (const id of Object.keys(this.state.knockOffers)) this.state.offerStore.storedAt[id] = 0;
     const live: ConnectionAttachment[] = [];
     for (const ws of ctx.getWebSockets()) {
       const attachment = readAttachment(ws.deserializeAttachment());
@@ -210,7 +217,7 @@ export class CallRoom extends DurableObject<Env> {
           } catch (error) {
             if (isConnectionError(error)) throw error;
             // A record Postgres refuses is kept and retried later; it does not hold up the others.
-            console.error("outbox record refused", error instanceof Error ? error.message : String(error));
+            console.error("outbox record refused", loggableError(error));
             this.storage.retryLater(row.id, row.attempts + 1, this.clock() + backoff(row.attempts + 1));
           }
           pending.shift();
@@ -218,8 +225,7 @@ export class CallRoom extends DurableObject<Env> {
       });
     } catch (error) {
       if (!isConnectionError(error)) throw error;
-      const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
-      const reason = `${error instanceof Error ? error.message : String(error)}${cause}`;
+      const reason = loggableError(error);
       console.warn(`outbox: Postgres unreachable (${reason}); ${pending.length} record(s) retried later`);
       for (const row of pending) {
         this.storage.retryLater(row.id, row.attempts + 1, this.clock() + backoff(row.attempts + 1));
@@ -276,6 +282,10 @@ export class CallRoom extends DurableObject<Env> {
         this.storage.enqueue(effect.record, now + OUTBOX_BATCH_DELAY_MS);
       } else if (effect.type === "attach") {
         this.sockets.get(effect.attachment.id)?.serializeAttachment(effect.attachment);
+      } else if (effect.type === "store_offer") {
+        this.storage.saveOffer(effect.participantId, effect.sdp);
+      } else if (effect.type === "wake") {
+        // The alarm is set again after every step with effects (see `handle`), from `nextOfferStore`.
       } else {
         const ws = this.sockets.get(effect.connectionId);
         this.sockets.delete(effect.connectionId);
@@ -290,9 +300,12 @@ export class CallRoom extends DurableObject<Env> {
     if (result.dirty) this.storage.saveRoom(persistedPart(this.state));
   }
 
-  /** Keeps one alarm at the earliest of: a seat running out, an outbox retry, the next heartbeat check. */
+  /**
+   * Keeps one alarm at the earliest of: a seat running out, an outbox retry, a coalesced knock offer's
+   * turn, the next heartbeat check.
+   */
   private async scheduleAlarm(): Promise<void> {
-    const candidates = [nextSeatExpiry(this.state), this.storage.nextDue()];
+    const candidates = [nextSeatExpiry(this.state), this.storage.nextDue(), nextOfferStore(this.state)];
     if (this.sockets.size > 0) candidates.push(this.clock() + HEARTBEAT_CHECK_MS);
     const wanted = candidates.filter((at): at is number => at !== null);
     if (wanted.length === 0) return;

@@ -7,6 +7,8 @@ import {
   type ClientFrameOf,
   type CloseCode,
   clientFrameSchema,
+  KNOCK_OFFER_STORE_INTERVAL_MS,
+  KNOCK_OFFER_STORES_PER_SECOND,
   type LeaveReason,
   MAX_BAD_FRAMES_IN_A_ROW,
   MAX_FRAME_BYTES,
@@ -116,6 +118,52 @@ class Step {
     this.effects.push({ type: "record", record: { kind, stay } });
   }
 
+  /**
+   * Sets (or with null forgets) a knock's latest offer. Storing it is one small row of its own, coalesced
+   * by the bounds of `OfferStore`; forgetting deletes the row if there is one.
+   */
+  knockOffer(participantId: string, sdp: string | null): void {
+    const offers = this.state.knockOffers;
+    const store = this.state.offerStore;
+    if (sdp === null) {
+      const stored = participantId in store.storedAt;
+      delete offers[participantId];
+      delete store.pending[participantId];
+      delete store.storedAt[participantId];
+      if (stored) this.effects.push({ type: "store_offer", participantId, sdp: null });
+      return;
+    }
+    if (offers[participantId] === sdp) return;
+    offers[participantId] = sdp;
+    this.storeOffer(participantId);
+  }
+
+  /** Stores a knock's offer now if the bounds allow; otherwise it waits (and the alarm is set for it). */
+  storeOffer(participantId: string): void {
+    const store = this.state.offerStore;
+    const sdp = this.state.knockOffers[participantId];
+    if (sdp === undefined) return;
+    const { now } = this.ctx;
+    const last = store.storedAt[participantId] ?? Number.NEGATIVE_INFINITY;
+    const elapsed = Math.max(0, now - store.refilledAt) / 1000;
+    store.tokens = Math.min(
+      KNOCK_OFFER_STORES_PER_SECOND,
+      store.tokens + elapsed * KNOCK_OFFER_STORES_PER_SECOND,
+    );
+    store.refilledAt = now;
+    if (now - last >= KNOCK_OFFER_STORE_INTERVAL_MS && store.tokens >= 1) {
+      store.tokens -= 1;
+      store.storedAt[participantId] = now;
+      delete store.pending[participantId];
+      this.effects.push({ type: "store_offer", participantId, sdp });
+      return;
+    }
+    if (!store.pending[participantId]) {
+      store.pending[participantId] = true;
+      this.effects.push({ type: "wake" });
+    }
+  }
+
   result(): StepResult {
     return { state: this.state, messages: this.messages, effects: this.effects, dirty: this.dirty };
   }
@@ -174,7 +222,7 @@ function endSessionIfEmpty(step: Step): void {
 /** A knock goes away (left, dropped or decided): every host's waiting list drops it. */
 function withdrawKnock(step: Step, member: Member): void {
   delete step.state.members[member.id];
-  delete step.state.knockOffers[member.id];
+  step.knockOffer(member.id, null);
   step.dirty = true;
   step.toHosts({ event_type: "participant_request_cancelled", payload: { participant_id: member.id } });
 }
@@ -209,7 +257,11 @@ function terminateAll(step: Step, reason: TerminateReason): void {
     if (member.status === "admitted") release(step, member, member.disconnectedAt ?? now, reason);
     else delete step.state.members[member.id];
   }
-  step.state.knockOffers = {};
+  for (const id of new Set([
+    ...Object.keys(step.state.knockOffers),
+    ...Object.keys(step.state.offerStore.storedAt),
+  ]))
+    step.knockOffer(id, null);
   step.dirty = true;
   endSessionIfEmpty(step);
 }
@@ -310,6 +362,13 @@ function onJoin(step: Step, connection: Connection, frame: ClientFrameOf<"join_r
   }
 
   const role = identity.sub === identity.host_user_id ? "host" : "participant";
+  // One knock per identity (MAX_KNOCKS_PER_IDENTITY): another socket of the same account or guest ticket
+  // takes over the knock that waits, so one person cannot fill the waiting room with sockets.
+  const knock = role === "participant" ? waiting(state).find((m) => m.sub === identity.sub) : undefined;
+  if (knock) {
+    shareKnock(step, knock, connection, frame.payload);
+    return;
+  }
   if (role === "host" && admitted(state).length >= ctx.capacity) {
     refuseFull(step, connection, `The call is full (${ctx.capacity} people).`);
     return;
@@ -360,6 +419,34 @@ function onJoin(step: Step, connection: Connection, frame: ClientFrameOf<"join_r
     payload: { call_id: identity.call_id, self: toParticipant(member) },
   });
   step.toHosts({ event_type: "new_participant_request", payload: { participant: toParticipant(member) } });
+}
+
+/**
+ * A further socket of someone already knocking: the same knock (same participant, same place in the queue,
+ * hosts hear nothing new) now answers on this socket; the older one is told and closed as replaced. The
+ * offer it made belonged to the older socket's connection, so it is forgotten.
+ */
+function shareKnock(
+  step: Step,
+  knock: Member,
+  connection: Connection,
+  payload: ClientFrameOf<"join_room">["payload"],
+): void {
+  const old = knock.connectionId;
+  if (old !== null && old !== connection.id) {
+    step.error(old, "already_joined", "You knocked from another connection.");
+    step.close(old, CLOSE_CODES.replaced, "knocked elsewhere");
+  }
+  knock.connectionId = connection.id;
+  if (payload.audio !== undefined) knock.audio = payload.audio;
+  if (payload.video !== undefined) knock.video = payload.video;
+  step.bind(connection, knock.id);
+  step.knockOffer(knock.id, null);
+  step.dirty = true;
+  step.send(connection.id, {
+    event_type: "waiting_room",
+    payload: { call_id: step.state.call?.id ?? connection.identity.call_id, self: toParticipant(knock) },
+  });
 }
 
 function onLeave(step: Step, connection: Connection): void {
@@ -416,7 +503,7 @@ function onHostAction(
     step.dirty = true;
     // The offer made while knocking goes to the first person the newcomer finds listed, if reachable.
     const sdp = state.knockOffers[target.id];
-    delete state.knockOffers[target.id];
+    step.knockOffer(target.id, null);
     const first = admitted(state).find((m) => m.id !== target.id);
     const offerTo = sdp !== undefined && first?.connectionId ? first : undefined;
     welcome(step, target, target.connectionId ?? "", offerTo?.id);
@@ -633,10 +720,7 @@ function onFrame(step: Step, connection: Connection, data: string | null, bytes:
   const member = connection.participantId ? step.state.members[connection.participantId] : undefined;
   if (frame.event_type === "knock_offer" && member?.connectionId === connection.id) {
     // Held while knocking; one that crossed the admission on its way is dropped (the client then offers).
-    if (member.status === "waiting") {
-      step.state.knockOffers[member.id] = frame.payload.data.sdp;
-      step.dirty = true;
-    }
+    if (member.status === "waiting") step.knockOffer(member.id, frame.payload.data.sdp);
     return;
   }
   if (member?.status !== "admitted" || member.connectionId !== connection.id) {
@@ -683,6 +767,10 @@ function onRestore(step: Step, live: ConnectionAttachment[]): void {
     // The socket went away while the object was not running: the same as a drop now.
     drop(step, member.connectionId, member.id);
   }
+  // Stored offers of knocks that are no longer waiting (gone while the object was not running).
+  for (const id of Object.keys(state.knockOffers)) {
+    if (state.members[id]?.status !== "waiting") step.knockOffer(id, null);
+  }
 }
 
 /**
@@ -724,6 +812,8 @@ export function step(
         });
       }
       endSessionIfEmpty(s);
+      // Coalesced knock offers whose turn has come.
+      for (const id of Object.keys(s.state.offerStore.pending)) s.storeOffer(id);
       break;
     case "terminate":
       s.state.deleted = true;

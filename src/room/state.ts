@@ -1,5 +1,9 @@
 import type { CloseCode, Participant, Role, ServerFrame } from "../protocol/room";
-import { RESUME_GRACE_MS } from "../protocol/room";
+import {
+  KNOCK_OFFER_STORE_INTERVAL_MS,
+  KNOCK_OFFER_STORES_PER_SECOND,
+  RESUME_GRACE_MS,
+} from "../protocol/room";
 import type { TicketClaims } from "../protocol/ticket";
 
 /** Who is on a socket: the verified ticket claims the Worker passed to the room. */
@@ -71,16 +75,32 @@ export interface PersistedRoom {
   members: Record<string, Member>;
   /** Set once the call is deleted: later sockets are told so and closed. */
   deleted: boolean;
-  /**
-   * The offer each knock made while waiting (`knock_offer`, SDP), by participant id, for the first person
-   * it will find in the call once admitted. Saved like the rest: a host often takes longer to admit than
-   * the room stays awake.
-   */
-  knockOffers: Record<string, string>;
+}
+
+/**
+ * How knock offers reach storage: each on its own row (never with the room's state), at most once per
+ * `KNOCK_OFFER_STORE_INTERVAL_MS` per knock and `KNOCK_OFFER_STORES_PER_SECOND` for the whole room. A newer
+ * offer in between is held in memory and stored when its turn comes (the alarm wakes the room for it).
+ */
+export interface OfferStore {
+  /** Knocks whose latest offer is newer than the stored one. */
+  pending: Record<string, true>;
+  /** When each knock's offer was last stored (0: stored before this instance started). */
+  storedAt: Record<string, number>;
+  /** The room's bucket of offer writes. */
+  tokens: number;
+  refilledAt: number;
 }
 
 export interface RoomState extends PersistedRoom {
   connections: Record<string, Connection>;
+  /**
+   * The latest offer each knock made while waiting (`knock_offer`, SDP), by participant id, for the first
+   * person it will find in the call once admitted. Stored on rows of their own (see `OfferStore`): a host
+   * often takes longer to admit than the room stays awake.
+   */
+  knockOffers: Record<string, string>;
+  offerStore: OfferStore;
 }
 
 /** One admitted stay, as written to `call_participants` (and `call_logs` for people with an account). */
@@ -111,7 +131,11 @@ export type Effect =
   | { type: "close"; connectionId: string; code: CloseCode; reason: string }
   /** The socket's attachment must be saved again (it now belongs to another participant, or none). */
   | { type: "attach"; attachment: ConnectionAttachment }
-  | { type: "record"; record: OutboxRecord };
+  | { type: "record"; record: OutboxRecord }
+  /** Store this knock's offer on its own row, replacing the one before; `sdp: null` deletes it. */
+  | { type: "store_offer"; participantId: string; sdp: string | null }
+  /** Something waits for later (a coalesced knock offer): the alarm must be set again (`nextOfferStore`). */
+  | { type: "wake" };
 
 export interface StepResult {
   state: RoomState;
@@ -138,7 +162,20 @@ export interface StepContext {
 
 /** An empty room. */
 export function createRoomState(): RoomState {
-  return { call: null, sessionId: null, members: {}, deleted: false, connections: {}, knockOffers: {} };
+  return {
+    call: null,
+    sessionId: null,
+    members: {},
+    deleted: false,
+    connections: {},
+    knockOffers: {},
+    offerStore: {
+      pending: {},
+      storedAt: {},
+      tokens: KNOCK_OFFER_STORES_PER_SECOND,
+      refilledAt: Number.NEGATIVE_INFINITY,
+    },
+  };
 }
 
 /** The room's persisted part (what is saved to storage). */
@@ -148,7 +185,6 @@ export function persistedPart(state: RoomState): PersistedRoom {
     sessionId: state.sessionId,
     members: state.members,
     deleted: state.deleted,
-    knockOffers: state.knockOffers,
   };
 }
 
@@ -178,4 +214,17 @@ export function nextSeatExpiry(state: RoomState): number | null {
     if (next === null || expiry < next) next = expiry;
   }
   return next;
+}
+
+/** Epoch ms when the next coalesced knock offer may be stored, or null when none waits. */
+export function nextOfferStore(state: RoomState): number | null {
+  const { pending, storedAt, tokens, refilledAt } = state.offerStore;
+  let next: number | null = null;
+  for (const id of Object.keys(pending)) {
+    const at = (storedAt[id] ?? Number.NEGATIVE_INFINITY) + KNOCK_OFFER_STORE_INTERVAL_MS;
+    if (next === null || at < next) next = at;
+  }
+  if (next === null) return null;
+  const tokenAt = tokens >= 1 ? next : refilledAt + ((1 - tokens) * 1000) / KNOCK_OFFER_STORES_PER_SECOND;
+  return Math.max(next, tokenAt);
 }

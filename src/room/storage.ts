@@ -27,8 +27,6 @@ const persistedRoomSchema = z.object({
   sessionId: z.string().nullable(),
   members: z.record(z.string(), memberSchema),
   deleted: z.boolean(),
-  // Rooms saved before knock offers existed have none.
-  knockOffers: z.record(z.string(), z.string()).default({}),
 });
 
 const stayRecordSchema = z.object({
@@ -68,8 +66,17 @@ export interface OutboxRow {
   attempts: number;
 }
 
-/** The room's own SQLite: one row with the room's state, and the outbox of writes for Postgres. */
+/**
+ * The room's own SQLite: one row with the room's state, one row per knock offer, and the outbox of writes
+ * for Postgres. Counts what it writes (`writes`: rows, `bytesWritten`: text written), so tests can hold the
+ * room to its storage bounds.
+ */
 export class RoomStorage {
+  /** Rows written since this instance started (SQLite's own count). */
+  writes = 0;
+  /** Characters of state, offers and records written since this instance started. */
+  bytesWritten = 0;
+
   constructor(private readonly sql: SqlStorage) {
     sql.exec(`CREATE TABLE IF NOT EXISTS room (
       id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -81,6 +88,19 @@ export class RoomStorage {
       attempts INTEGER NOT NULL DEFAULT 0,
       next_attempt_at INTEGER NOT NULL
     )`);
+    sql.exec(`CREATE TABLE IF NOT EXISTS knock_offers (
+      participant_id TEXT PRIMARY KEY,
+      sdp TEXT NOT NULL
+    )`);
+    // Rooms saved before offers had rows of their own kept them in the state; those are simply dropped
+    // (a newcomer without a held offer offers as usual).
+  }
+
+  private write(query: string, ...values: (string | number)[]): void {
+    const cursor = this.sql.exec(query, ...values);
+    cursor.toArray();
+    this.writes += cursor.rowsWritten;
+    for (const value of values) if (typeof value === "string") this.bytesWritten += value.length;
   }
 
   /** The saved room, or null for a new room (or a saved state this code cannot read). */
@@ -96,14 +116,35 @@ export class RoomStorage {
   }
 
   saveRoom(room: PersistedRoom): void {
-    this.sql.exec(
+    this.write(
       "INSERT INTO room (id, state) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state",
       JSON.stringify(room),
     );
   }
 
+  /** The stored knock offers by participant id. */
+  loadOffers(): Record<string, string> {
+    const offers: Record<string, string> = {};
+    for (const row of this.sql
+      .exec<{ participant_id: string; sdp: string }>("SELECT participant_id, sdp FROM knock_offers")
+      .toArray())
+      offers[row.participant_id] = row.sdp;
+    return offers;
+  }
+
+  /** Stores one knock's offer on its own row (null deletes it). */
+  saveOffer(participantId: string, sdp: string | null): void {
+    if (sdp === null) this.write("DELETE FROM knock_offers WHERE participant_id = ?", participantId);
+    else
+      this.write(
+        "INSERT INTO knock_offers (participant_id, sdp) VALUES (?, ?) ON CONFLICT (participant_id) DO UPDATE SET sdp = excluded.sdp",
+        participantId,
+        sdp,
+      );
+  }
+
   enqueue(record: OutboxRecord, at: number): void {
-    this.sql.exec("INSERT INTO outbox (record, next_attempt_at) VALUES (?, ?)", JSON.stringify(record), at);
+    this.write("INSERT INTO outbox (record, next_attempt_at) VALUES (?, ?)", JSON.stringify(record), at);
   }
 
   /** Outbox rows due at `now`, oldest first. */

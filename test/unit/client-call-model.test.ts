@@ -207,3 +207,26 @@ describe("tile grid", () => {
     expect(gridColumns(4, 9 / 16)).toBeLessThanOrEqual(2);
   });
 });
+
+describe("chat links show where they go", () => {
+  it("does not link a URL whose user info hides the real host", () => {
+    const text = "log in at https://user:pw@bank.example@evil.example/ now";
+    const parts = linkify(text);
+    expect(parts.filter((p) => p.kind === "link")).toEqual([]);
+    expect(parts.map((p) => p.text).join("")).toBe(text);
+    expect(linkify("https://bank.example@evil.example").some((p) => p.kind === "link")).toBe(false);
+    expect(linkify("https://bank.example%40x@evil.example/").some((p) => p.kind === "link")).toBe(false);
+  });
+
+  it("does not link a host the parser rewrites (look-alike letters, encoded dots)", () => {
+    // Cyrillic "а" in "bаnk": the target is punycode, not the bank a reader sees.
+    expect(linkify("https://b\u0430nk.example/").some((p) => p.kind === "link")).toBe(false);
+    expect(linkify("https://bank%2eexample/").some((p) => p.kind === "link")).toBe(false);
+  });
+
+  it("still links ordinary URLs, with ports, paths and queries", () => {
+    expect(linkify("https://Example.com:8443/a?b=1#c")).toEqual([
+      { kind: "link", text: "https://Example.com:8443/a?b=1#c", href: "https://example.com:8443/a?b=1#c" },
+    ]);
+  });
+});

@@ -212,3 +212,56 @@ describe("every REST endpoint under hostile input answers with a clear client er
     await refreshed.body?.cancel();
   });
 });
+
+describe("spoofing text in names, titles and descriptions", () => {
+  const spoofs = {
+    "C1 control": "Bank\u0085 support",
+    "right-to-left override": "Ann \u202egnp.exe",
+    isolate: "\u2066Host\u2069",
+    "only invisible characters": "\u200b\u200d\u3164",
+    NUL: "Ann\u0000",
+  };
+
+  it("sign-up, a name change, a guest's ticket name and a call title or description refuse them with 422", async () => {
+    const guestCall = hostedCall.link;
+    const nameOf = async () =>
+      (
+        await (
+          await send("GET", "/api/me", undefined, { token: host.token })
+        ).json<{ user: { name: string } }>()
+      ).user.name;
+    const nameBefore = await nameOf();
+    for (const [what, text] of Object.entries(spoofs)) {
+      const attempts: [string, string, string, unknown][] = [
+        [
+          "sign-up name",
+          "POST",
+          "/api/auth/signup",
+          { name: text, email: `s-${crypto.randomUUID()}@example.test`, password: "a".repeat(64) },
+        ],
+        ["new name", "PATCH", "/api/me", { name: text }],
+        ["guest name", "POST", `/api/calls/${guestCall}/ticket`, { display_name: text }],
+        ["call title", "POST", "/api/calls", { title: text }],
+        ["call description", "POST", "/api/calls", { title: "Fine", description: `${text}` }],
+        ["changed title", "PATCH", `/api/calls/${guestCall}`, { title: text }],
+      ];
+      for (const [field, method, path, body] of attempts) {
+        const token = field === "guest name" || field === "sign-up name" ? undefined : host.token;
+        const response = await send(method, path, body, token ? { token } : {});
+        expect(response.status, `${what} as ${field}`).toBe(422);
+        expect((await response.json<{ error: { code: string } }>()).error.code).toBe("validation_failed");
+      }
+    }
+    // Nothing was changed: the host's name and the call's title are as they were.
+    expect(await nameOf()).toBe(nameBefore);
+    const after = await send("GET", `/api/calls/${guestCall}`);
+    expect((await after.json<{ call: { title: string } }>()).call.title).toBe(hostedCall.title);
+  });
+
+  it("a decomposed name is stored in NFC", async () => {
+    const response = await send("PATCH", "/api/me", { name: "Rene\u0301e" }, { token: host.token });
+    expect(response.status).toBe(200);
+    expect((await response.json<{ user: { name: string } }>()).user.name).toBe("Ren\u00e9e");
+    await send("PATCH", "/api/me", { name: "Fuzz Host" }, { token: host.token });
+  });
+});

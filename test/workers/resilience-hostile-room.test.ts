@@ -198,17 +198,35 @@ describe("the room under hostile frames", () => {
     for (const c of [host, ann]) c.close();
   });
 
-  it("lone surrogates and odd Unicode in chat arrive as sent, in valid JSON", async () => {
+  it("chat under the text policy: odd but real Unicode arrives (as NFC), spoofing and control characters are refused with one error each", async () => {
     const call = newCall();
     const { host, ann } = await roomOfFour(call);
-    const texts = ["\ud800", "a\udc00b", "👩🏽‍💻 \u200d\u202e rtl", "\u0000nul"];
-    for (const text of texts)
+    const allowed = ["👩🏽‍💻 dev", "שלום \u200f(rtl)", "two\nlines\tand a tab", "Rene\u0301e"];
+    const refused = [
+      "\ud800",
+      "a\udc00b",
+      "\u202e gpj.exe",
+      "\u2067isolate\u2069",
+      "\u0000nul",
+      "\u001b[31mred",
+      "c1 \u0085",
+      "\u200b\u200d\u3164",
+    ];
+    const before = ann.all("error").length;
+    for (const text of [...allowed, ...refused])
       ann.sendRaw(JSON.stringify({ event_type: "send_chat_message", payload: { text } }));
-    await expect.poll(() => host.all("chat_message_received").length, { timeout: 10_000 }).toBe(texts.length);
-    // JSON escapes keep a lone surrogate intact end to end. Compared escaped, so a failure report stays
-    // valid UTF-8; as a set, because workerd may deliver one socket's frames out of order.
+    await expect
+      .poll(() => host.all("chat_message_received").length, { timeout: 10_000 })
+      .toBe(allowed.length);
+    await expect.poll(() => ann.all("error").length - before, { timeout: 10_000 }).toBe(refused.length);
+    for (const error of ann.all("error").slice(before)) {
+      expect(error.payload.code).toBe("invalid_message");
+      expect(error.payload.event_type).toBe("send_chat_message");
+    }
+    // As a set, because workerd may deliver one socket's frames out of order; compared escaped.
     const got = host.all("chat_message_received").map((f) => JSON.stringify(f.payload.text));
-    expect(got.sort()).toEqual(texts.map((t) => JSON.stringify(t)).sort());
+    expect(got.sort()).toEqual(allowed.map((t) => JSON.stringify(t.normalize("NFC"))).sort());
+    expect(got).toContain(JSON.stringify("Renée"));
     for (const c of [host, ann]) c.close();
   });
 

@@ -201,14 +201,14 @@ describe("a three-person call", () => {
     const ann = await RoomClient.join(claimsFor(call, { name: "Ann" }));
     const annId = (await ann.next("waiting_room")).payload.self.id;
     await host.next("new_participant_request");
-    ann.send({ event_type: "knock_offer", payload: { data: { type: "offer", sdp: "ann→hana" } } });
+    ann.send({ event_type: "knock_offer", payload: { data: { type: "offer", sdp: "ann->hana" } } });
     // Held (read from the room itself: workerd may reorder one socket's frames, so a ping is no barrier).
     const held = () =>
       runInDurableObject(
         roomStub(call.link),
         (room) => (room as unknown as { state: RoomState }).state.knockOffers[annId],
       );
-    await vi.waitFor(async () => expect(await held()).toBe("ann→hana"));
+    await vi.waitFor(async () => expect(await held()).toBe("ann->hana"));
     await ann.settle();
     await host.settle();
     // Nothing leaves the room before admission, and the knock gets no reply either.
@@ -223,7 +223,7 @@ describe("a three-person call", () => {
     await host.next("new_participant");
     expect((await host.next("offer")).payload).toEqual({
       sender_id: annId,
-      data: { type: "offer", sdp: "ann→hana" },
+      data: { type: "offer", sdp: "ann->hana" },
     });
 
     // Once in, a knock offer that crossed the admission is dropped quietly; the offer goes the usual way.
@@ -231,7 +231,7 @@ describe("a three-person call", () => {
     await ann.settle();
     await host.settle();
     expect(ann.all("error")).toEqual([]);
-    expect(host.all("offer").map((f) => f.payload.data.sdp)).toEqual(["ann→hana"]);
+    expect(host.all("offer").map((f) => f.payload.data.sdp)).toEqual(["ann->hana"]);
 
     // A knock that offered, withdrew and knocked again without offering: nothing is sent on admission.
     const bob = await RoomClient.join(claimsFor(call, { name: "Bob" }));
@@ -247,7 +247,7 @@ describe("a three-person call", () => {
     await host.next("new_participant", (f) => f.payload.participant.id === bobId);
     await ann.next("new_participant", (f) => f.payload.participant.id === bobId);
     await host.settle();
-    expect(host.all("offer").map((f) => f.payload.data.sdp)).toEqual(["ann→hana"]);
+    expect(host.all("offer").map((f) => f.payload.data.sdp)).toEqual(["ann->hana"]);
     expect(ann.all("offer")).toEqual([]);
     for (const client of [host, ann, bobAgain]) client.close();
   });

@@ -111,14 +111,14 @@ describe("hibernation and restarts", () => {
     const bobId = (await bob.next("waiting_room")).payload.self.id;
     await host.next("new_participant_request", (f) => f.payload.participant.id === bobId);
     // An offer made while knocking is kept through the sleep too.
-    bob.send({ event_type: "knock_offer", payload: { data: { type: "offer", sdp: "bob→hana" } } });
+    bob.send({ event_type: "knock_offer", payload: { data: { type: "offer", sdp: "bob->hana" } } });
     await vi.waitFor(async () =>
       expect(
         await runInDurableObject(
           roomStub(call.link),
           (room) => (room as unknown as { state: RoomState }).state.knockOffers[bobId],
         ),
-      ).toBe("bob→hana"),
+      ).toBe("bob->hana"),
     );
 
     // A new instance over the same storage and sockets is exactly what waking from hibernation gives.
@@ -149,7 +149,7 @@ describe("hibernation and restarts", () => {
     expect(accepted.payload.offer_sent_to).toBe(hostId);
     expect((await host.next("offer")).payload).toEqual({
       sender_id: bobId,
-      data: { type: "offer", sdp: "bob→hana" },
+      data: { type: "offer", sdp: "bob->hana" },
     });
     expect((await ann.client.next("new_participant")).payload.participant.id).toBe(bobId);
     for (const c of [host, ann.client, bob]) c.close();

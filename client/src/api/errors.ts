@@ -26,6 +26,7 @@ const messages: Record<string, string> = {
   rate_limited: "Too many attempts. Please wait a moment and try again.",
   payload_too_large: "That is too long.",
   database_unavailable: "VCME is having trouble right now. Please try again in a minute.",
+  server_misconfigured: "VCME is not set up correctly right now. Please try again later.",
   internal: "Something went wrong on our side. Please try again.",
 };
 

@@ -1,6 +1,6 @@
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { isConnectionError } from "../../db/client";
+import { isConnectionError, loggableError } from "../../db/client";
 import type { AppEnv } from "../context";
 import { ApiError } from "../errors";
 
@@ -41,10 +41,7 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
       ),
     );
   }
-  console.error(
-    "unhandled error",
-    error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-  );
+  console.error("unhandled error", loggableError(error));
   return send(c, new ApiError(500, "internal", "Something went wrong on our side."));
 };
 

@@ -28,11 +28,23 @@ export function linkify(text: string): ChatPart[] {
   return parts;
 }
 
+/**
+ * The link's target, only when what the message shows is where it goes: no user info before the host
+ * (`https://user:pw@bank.example@evil.example/` goes to evil.example) and the host exactly as typed (an
+ * encoded or look-alike host the URL parser rewrites, e.g. to punycode, is not what a reader sees).
+ * Anything else stays plain text.
+ */
 function safeHref(raw: string): string | null {
+  const withScheme = raw.toLowerCase().startsWith("www.") ? `https://${raw}` : raw;
+  let url: URL;
   try {
-    const url = new URL(raw.toLowerCase().startsWith("www.") ? `https://${raw}` : raw);
-    return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+    url = new URL(withScheme);
   } catch {
     return null;
   }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return null;
+  const typedHost = /^https?:\/\/([^/?#\\]*)/i.exec(withScheme)?.[1] ?? "";
+  if (typedHost.includes("@") || url.username || url.password) return null;
+  if (typedHost.toLowerCase() !== url.host) return null;
+  return url.href;
 }
