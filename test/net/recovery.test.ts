@@ -64,7 +64,11 @@ describe.skipIf(!lab)("the network lab: calls that outlive their credentials or 
       for (const c of list) expect(c.gatheredTypes, p.name).toContain("relay");
     }
 
-    // An ICE restart after expiry: new ufrags, gathered afresh with a relay candidate, relayed, flowing.
+    // An ICE restart after expiry: new ufrags, connected, relayed, flowing, and the host's fresh gathering
+    // got relay candidates from coturn (which allocates only for unexpired credentials). Chromium reports
+    // a local candidate in getStats only while it is part of a candidate pair, so a relay candidate whose
+    // pairs were pruned once another pair won may not show on every connection (seen once in a CI run):
+    // the host's relay gathering is required on at least one of its restarted connections.
     const before = (await pairs(host)).map((c) => c.ufrag);
     await restartIce(host);
     await expect
@@ -73,15 +77,19 @@ describe.skipIf(!lab)("the network lab: calls that outlive their credentials or 
           (await pairs(host)).map((c) => ({
             restarted: c.ufrag !== null && !before.includes(c.ufrag),
             connection: c.connection,
-            relayGathered: c.gatheredTypes.includes("relay"),
             relayed: isRelayed(c),
           })),
         { timeout: 30_000 },
       )
       .toEqual([
-        { restarted: true, connection: "connected", relayGathered: true, relayed: true },
-        { restarted: true, connection: "connected", relayGathered: true, relayed: true },
+        { restarted: true, connection: "connected", relayed: true },
+        { restarted: true, connection: "connected", relayed: true },
       ]);
+    await expect
+      .poll(async () => (await pairs(host)).some((c) => c.gatheredTypes.includes("relay")), {
+        timeout: 10_000,
+      })
+      .toBe(true);
     await expectMediaFlowing(guest, host.name);
     await expectMediaFlowing(late, host.name);
     console.log(
