@@ -10,8 +10,8 @@ import { gzipSync } from "node:zlib";
 import { build } from "vite";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const FIRST_SCREEN_BUDGET = 30 * 1024;
-const TOTAL_BUDGET = 45 * 1024;
+const FIRST_SCREEN_BUDGET = 20 * 1024;
+const TOTAL_BUDGET = 50 * 1024;
 /** Screens a person can land on first; "/" is the one the budget is about. */
 const SCREENS: Record<string, string> = {
   "/": "src/routes/Home.tsx",
