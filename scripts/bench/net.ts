@@ -62,8 +62,12 @@ async function netBenchmarks(out: BenchContext): Promise<void> {
     { cwd: root, env: { ...process.env, VCME_IN_NETNS: "1" }, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
   );
   const line = child.stdout.split("\n").find((l) => l.startsWith(MARK));
-  if (!line)
-    throw new Error(`the network lab failed: ${child.stderr.trim().split("\n").slice(-3).join(" ")}`);
+  if (!line) {
+    // The child's own error line (not the stack under it, nor workerd's noise) says what went wrong.
+    const lines = child.stderr.split("\n");
+    const cause = lines.find((l) => /^\w*Error\b/.test(l.trim())) ?? lines.slice(-3).join(" ");
+    throw new Error(`the network lab failed (exit ${child.status}): ${cause.trim()}`);
+  }
   const figures = JSON.parse(line.slice(MARK.length)) as NetFigures;
   const paths: Record<string, string> = {
     direct: "direct (cone NAT ↔ cone NAT, srflx)",

@@ -202,17 +202,39 @@ export async function expectMediaFlowing(viewer: Person, name: string): Promise<
         cause: error,
       });
     });
-  await expect
-    .poll(async () => (await probeVideo(viewer, name)).frames, { timeout: 20_000 })
-    .toBeGreaterThan(5);
-  const before = await probeVideo(viewer, name);
-  await expect
-    .poll(async () => (await probeVideo(viewer, name)).frames, { timeout: 10_000 })
-    .toBeGreaterThan(before.frames + 5);
-  const after = await probeVideo(viewer, name);
+  const probe = () => probeVideo(viewer, name);
+  const first = await until(probe, (v) => v.frames > 5, 20_000, `${viewer.name} decoding frames of ${name}`);
+  const after = await until(
+    probe,
+    (v) => v.frames > first.frames + 5,
+    10_000,
+    `${viewer.name} decoding more frames of ${name}`,
+  );
   expect(after.width).toBeGreaterThan(0);
   expect(after.videoLive).toBe(true);
-  await expect.poll(async () => (await probeVideo(viewer, name)).audioLive, { timeout: 10_000 }).toBe(true);
+  await until(probe, (v) => v.audioLive, 10_000, `${viewer.name} receiving audio of ${name}`);
+}
+
+/**
+ * Reads `probe` until `accept` holds and returns that reading; after `timeoutMs` throws with the last
+ * reading. Plain polling (not `expect.poll`), so the benchmarks can drive the same helpers outside vitest.
+ */
+export async function until<T>(
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (accept(value)) return value;
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}; last seen ${JSON.stringify(value)}`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** Every camera and microphone track the page opened has been stopped. */
