@@ -12,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { admit, guestKnocks, probeVideo } from "../../test/e2e/call-support.ts";
 import type { LabContext } from "../../test/net/support/global-setup.ts";
 import { canRunLab, INTERNET_ADDRESS, startLab } from "../../test/net/support/lab.ts";
-import { hostCall, joinAndMeasure, type LabPerson, LabScene, pairs } from "../../test/net/support/people.ts";
+import { hostCall, type LabPerson, LabScene, meshCall, pairs } from "../../test/net/support/people.ts";
 import { startDevStack } from "../dev.ts";
 import { findPostgresBin, freePort, startPostgresCluster } from "../local-db.ts";
 import { chromiumMissing } from "./browser.ts";
@@ -189,18 +189,14 @@ async function child(): Promise<void> {
     const scene = new LabScene(context, "turn");
     try {
       const thin = await scene.person("Quinn", "cone");
-      await thin.home.shape(UPLINK_KBIT, LOSS_PERCENT);
       const others = [
         await scene.person("Rae", "cone"),
         await scene.person("Sol", "cone"),
         await scene.person("Tom", "cone"),
       ];
-      const path = await hostCall(thin, "Bench mesh");
-      const joined: LabPerson[] = [];
-      for (const guest of others) {
-        await joinAndMeasure(thin, guest, path, joined);
-        joined.push(guest);
-      }
+      // As in the lab's scenario 8: the mesh forms, then the thin person's uplink turns thin and lossy.
+      await meshCall(thin, others, "Bench mesh");
+      await thin.home.shape(UPLINK_KBIT, LOSS_PERCENT);
       const everyone = [thin, ...others];
       await new Promise((resolve) => setTimeout(resolve, 15_000));
       const before = await Promise.all(everyone.map(inbound));

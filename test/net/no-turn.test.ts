@@ -1,21 +1,17 @@
 // The network lab, scenario 7: a VCME with no TURN relay configured (the lab's STUN only) and both people
 // behind symmetric NATs. No path exists, so the call cannot connect — and each person is told so in
 // plain words on the other's tile, with what the host can do, instead of a tile that spins forever.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { admit, guestKnocks, tile } from "../e2e/call-support";
-import { hostCall, LabScene, labContext, pairs } from "./support/people";
+import { hostCall, labContext, pairs, scenePerTest } from "./support/people";
 
 const lab = labContext();
-let scene: LabScene | null = null;
-afterEach(async () => {
-  await scene?.closeAll();
-  scene = null;
-});
+const openScene = scenePerTest();
 
 describe.skipIf(!lab)("the network lab without TURN", () => {
   it("7. symmetric NAT ↔ symmetric NAT without TURN cannot connect, and both people are told why", async () => {
     if (!lab) return;
-    scene = new LabScene(lab, "plain");
+    const scene = openScene(lab, "plain");
     const host = await scene.person("Jo", "symmetric");
     const guest = await scene.person("Kim", "symmetric");
     const path = await hostCall(host, "No relay");

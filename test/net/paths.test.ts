@@ -1,7 +1,7 @@
 // The network lab, scenarios 1–4: which path a call takes between homes behind real NATs and an office
 // whose firewall drops UDP, with the Worker minting credentials for a real coturn. Each test asserts the
 // candidate pair getStats() reports as selected, and that everyone decodes everyone's video and audio.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { expectMediaFlowing } from "../e2e/call-support";
 import {
   describePair,
@@ -9,17 +9,12 @@ import {
   isRelayed,
   joinAndMeasure,
   type LabPerson,
-  LabScene,
   labContext,
   pairs,
 } from "./support/people";
 
 const lab = labContext();
-let scene: LabScene | null = null;
-afterEach(async () => {
-  await scene?.closeAll();
-  scene = null;
-});
+const openScene = scenePerTest();
 
 /** Both ends of the one connection between host and guest: connected, and what each side selected. */
 async function selected(host: LabPerson, guest: LabPerson) {
@@ -35,7 +30,7 @@ async function selected(host: LabPerson, guest: LabPerson) {
 describe.skipIf(!lab)("the network lab: which path a call takes", () => {
   it("1. two homes behind ordinary NATs connect directly, router to router (STUN from the lab's coturn)", async () => {
     if (!lab) return;
-    scene = new LabScene(lab, "turn");
+    const scene = openScene(lab, "turn");
     const host = await scene.person("Ann", "cone");
     const guest = await scene.person("Ben", "cone");
     const path = await hostCall(host, "Direct");
@@ -65,7 +60,7 @@ describe.skipIf(!lab)("the network lab: which path a call takes", () => {
 
   it("2. symmetric NAT ↔ symmetric NAT connects through TURN; both see and hear each other", async () => {
     if (!lab) return;
-    scene = new LabScene(lab, "turn");
+    const scene = openScene(lab, "turn");
     const host = await scene.person("Cat", "symmetric");
     const guest = await scene.person("Dan", "symmetric");
     const path = await hostCall(host, "Relayed");
@@ -92,7 +87,7 @@ describe.skipIf(!lab)("the network lab: which path a call takes", () => {
 
   it("3. the office (no UDP out) connects through TURN over TCP", async () => {
     if (!lab) return;
-    scene = new LabScene(lab, "turn");
+    const scene = openScene(lab, "turn");
     const host = await scene.person("Eve", "cone");
     const guest = await scene.person("Fay", "office");
     const path = await hostCall(host, "Office");
@@ -110,7 +105,7 @@ describe.skipIf(!lab)("the network lab: which path a call takes", () => {
 
   it("4. a 3-person mesh across a home, a symmetric NAT and the office: everyone decodes everyone", async () => {
     if (!lab) return;
-    scene = new LabScene(lab, "turn");
+    const scene = openScene(lab, "turn");
     const host = await scene.person("Gil", "cone");
     const sym = await scene.person("Hana", "symmetric");
     const office = await scene.person("Ivo", "office");

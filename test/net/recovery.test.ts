@@ -1,6 +1,6 @@
 // The network lab, scenarios 5 and 6: credentials that expire during a call (the Worker mints them for
 // 60 s here), and a direct path that dies mid-call.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { expectMediaFlowing, probeVideo, restartIce } from "../e2e/call-support";
 import {
   describePair,
@@ -8,18 +8,13 @@ import {
   isRelayed,
   joinAndMeasure,
   type LabPerson,
-  LabScene,
   labContext,
   type PairInfo,
   pairs,
 } from "./support/people";
 
 const lab = labContext();
-let scene: LabScene | null = null;
-afterEach(async () => {
-  await scene?.closeAll();
-  scene = null;
-});
+const openScene = scenePerTest();
 
 /** The expiry (unix seconds) of the TURN credentials a connection is configured with. */
 const expiryOf = (pair: PairInfo | undefined) => Number(pair?.usernames[0]?.split(":")[0] ?? Number.NaN);
@@ -33,7 +28,7 @@ describe.skipIf(!lab)("the network lab: calls that outlive their credentials or 
     timeout: 240_000,
   }, async () => {
     if (!lab) return;
-    scene = new LabScene(lab, "turn");
+    const scene = openScene(lab, "turn");
     const host = await scene.person("Lia", "symmetric");
     const guest = await scene.person("Max", "symmetric");
     const path = await hostCall(host, "Long call");
@@ -101,7 +96,7 @@ describe.skipIf(!lab)("the network lab: calls that outlive their credentials or 
 
   it("6. the direct path of a connected call is cut: the call recovers through TURN", async () => {
     if (!lab) return;
-    scene = new LabScene(lab, "turn");
+    const scene = openScene(lab, "turn");
     const host = await scene.person("Ola", "cone");
     const guest = await scene.person("Pia", "cone");
     const path = await hostCall(host, "Path cut");

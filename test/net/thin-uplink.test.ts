@@ -1,15 +1,11 @@
 // The network lab, scenario 8: one person's home uplink is capped at 1 Mbit/s (TBF) with 3 % random loss
 // (nftables) in a 4-person mesh, so that person sends three streams through one thin link.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { probeVideo, tile } from "../e2e/call-support";
-import { hostCall, joinAndMeasure, type LabPerson, LabScene, labContext, pairs } from "./support/people";
+import { type LabPerson, labContext, meshCall, pairs, scenePerTest } from "./support/people";
 
 const lab = labContext();
-let scene: LabScene | null = null;
-afterEach(async () => {
-  await scene?.closeAll();
-  scene = null;
-});
+const openScene = scenePerTest();
 
 export const UPLINK_KBIT = 1_000;
 export const LOSS_PERCENT = 3;
@@ -29,19 +25,14 @@ describe.skipIf(!lab)("the network lab: a thin, lossy uplink", () => {
     timeout: 240_000,
   }, async () => {
     if (!lab) return;
-    scene = new LabScene(lab, "turn");
+    const scene = openScene(lab, "turn");
     const thin = await scene.person("Quinn", "cone");
     const others = [
       await scene.person("Rae", "cone"),
       await scene.person("Sol", "cone"),
       await scene.person("Tom", "cone"),
     ];
-    const path = await hostCall(thin, "Thin uplink");
-    const joined: LabPerson[] = [];
-    for (const guest of others) {
-      await joinAndMeasure(thin, guest, path, joined);
-      joined.push(guest);
-    }
+    await meshCall(thin, others, "Thin uplink");
     const everyone = [thin, ...others];
     // The mesh runs; then the thin person's uplink turns thin and lossy, mid-call.
     await thin.home.shape(UPLINK_KBIT, LOSS_PERCENT);

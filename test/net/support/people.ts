@@ -1,7 +1,7 @@
 // People in the network lab: a Chromium per home (inside the home's namespace), and the getStats() probes
 // the lab's assertions read — which candidate pair carries the media and how much gets through.
 import { type Browser, chromium } from "playwright-core";
-import { inject } from "vitest";
+import { afterEach, inject } from "vitest";
 import {
   admit,
   createCall,
@@ -19,6 +19,22 @@ import { addHome, type Home, type HomeKind } from "./lab";
 /** The lab this run started, or null where it cannot run (the tests then skip). */
 export function labContext(): LabContext | null {
   return inject("lab");
+}
+
+/**
+ * For a test file: the returned `openScene(lab, stack)` makes the running test's scene, which is closed
+ * after the test, also when it fails.
+ */
+export function scenePerTest(): (lab: LabContext, stack: "turn" | "plain") => LabScene {
+  let current: LabScene | null = null;
+  afterEach(async () => {
+    await current?.closeAll();
+    current = null;
+  });
+  return (lab, stack) => {
+    current = new LabScene(lab, stack);
+    return current;
+  };
 }
 
 /**
@@ -105,6 +121,17 @@ export async function joinAndMeasure(
     ...others.flatMap((o) => [expectMediaFlowing(o, guest.name), expectMediaFlowing(guest, o.name)]),
   ]);
   return Date.now() - started;
+}
+
+/** `host` hosts a call that each guest joins in turn, everyone decoding everyone before the next knocks. */
+export async function meshCall(host: LabPerson, guests: LabPerson[], title: string): Promise<string> {
+  const path = await hostCall(host, title);
+  const joined: LabPerson[] = [];
+  for (const guest of guests) {
+    await joinAndMeasure(host, guest, path, joined);
+    joined.push(guest);
+  }
+  return path;
 }
 
 export interface PairInfo {
