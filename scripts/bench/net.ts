@@ -15,6 +15,7 @@ import { canRunLab, INTERNET_ADDRESS, startLab } from "../../test/net/support/la
 import { hostCall, type LabPerson, LabScene, meshCall, pairs } from "../../test/net/support/people.ts";
 import { startDevStack } from "../dev.ts";
 import { findPostgresBin, freePort, startPostgresCluster } from "../local-db.ts";
+import { canUnshareNetwork } from "../vitest-netns.ts";
 import { chromiumMissing } from "./browser.ts";
 import type { BenchContext, BenchPart } from "./part.ts";
 import { fmt, summarize } from "./stats.ts";
@@ -40,9 +41,7 @@ interface NetFigures {
 
 /** What the lab needs that this machine lacks (root, `unshare -n`, coturn, Chromium), or null. */
 function labMissing(): string | null {
-  const isolated =
-    process.getuid?.() === 0 && spawnSync("unshare", ["-n", "true"], { stdio: "ignore" }).status === 0;
-  if (!isolated) return "the network lab needs root and `unshare -n` (util-linux)";
+  if (!canUnshareNetwork()) return "the network lab needs root and `unshare -n` (util-linux)";
   if (!existsSync("/usr/bin/turnserver")) return "no coturn: `apt-get install -y coturn nftables iproute2`";
   return chromiumMissing();
 }
