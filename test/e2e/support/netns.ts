@@ -151,13 +151,7 @@ export async function cuttableNetwork(
       { cwd: root, stdio: ["pipe", "pipe", "inherit"] },
     );
     forwarder = child;
-    await new Promise<void>((resolve, reject) => {
-      child.stdout?.on("data", (chunk: Buffer) => {
-        if (chunk.toString().includes("listening")) resolve();
-      });
-      child.once("exit", (code) => reject(new Error(`the namespace forwarder exited (${code})`)));
-      child.once("error", reject);
-    });
+    await forwarderListening(child, "the namespace forwarder");
   } catch (error) {
     await close();
     throw error;
@@ -179,4 +173,15 @@ export async function cuttableNetwork(
     },
     close,
   };
+}
+
+/** Resolves once a forwarder child (test/e2e/support/ns-forward.ts) prints "listening"; rejects if it exits. */
+export function forwarderListening(child: ChildProcess, what: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
+      if (chunk.toString().includes("listening")) resolve();
+    });
+    child.once("exit", (code) => reject(new Error(`${what} exited (${code})`)));
+    child.once("error", reject);
+  });
 }

@@ -23,6 +23,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { forwarderListening } from "../../e2e/support/netns";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("../../..", import.meta.url));
@@ -372,13 +373,7 @@ export async function addHome(prefix: string, kind: HomeKind, options: HomeOptio
       { cwd: root, stdio: ["pipe", "pipe", "inherit"] },
     );
     forwarder = child;
-    await new Promise<void>((resolve, reject) => {
-      child.stdout?.on("data", (chunk: Buffer) => {
-        if (chunk.toString().includes("listening")) resolve();
-      });
-      child.once("exit", (code) => reject(new Error(`the home's forwarder exited (${code})`)));
-      child.once("error", reject);
-    });
+    await forwarderListening(child, "the home's forwarder");
   } catch (error) {
     await close();
     throw error;
