@@ -11,8 +11,9 @@ import {
   type ServerFrame,
   STALE_AFTER_MS,
 } from "../protocol/room";
+import { type RoomEvent, step } from "./dispatch";
 import { decodeIdentity, ROOM_IDENTITY_HEADER } from "./identity";
-import { type RoomEvent, step } from "./machine";
+import { socketRefusal } from "./lifecycle";
 import {
   type ConnectionAttachment,
   createRoomState,
@@ -30,11 +31,6 @@ const HEARTBEAT_CHECK_MS = 60_000;
 /** Outbox writes wait this long so one flush carries the records of a burst of joins and leaves. */
 const OUTBOX_BATCH_DELAY_MS = 1_000;
 const OUTBOX_BACKOFF_MAX_MS = 10 * 60_000;
-/**
- * Live sockets one identity (an account, or one guest ticket's guest) may hold in a room: a few tabs and a
- * reconnect in flight. Without it one 60 s ticket could open sockets without end.
- */
-export const MAX_SOCKETS_PER_IDENTITY = 8;
 
 /** Delay before retry number `attempts` (1, 2, …): exponential, capped, with jitter so rooms spread out. */
 function backoff(attempts: number): number {
@@ -75,7 +71,7 @@ function frameBytes(message: string): number {
 }
 
 /**
- * One call's room: wires the pure state machine (./machine.ts) to the WebSocket Hibernation API, the
+ * One call's room: wires the pure state machine (`step()` in ./dispatch.ts) to the WebSocket Hibernation API, the
  * object's SQLite storage (room state and the Postgres outbox) and its alarm. Holds no rules itself.
  */
 export class CallRoom extends DurableObject<Env> {
@@ -125,11 +121,8 @@ export class CallRoom extends DurableObject<Env> {
     }
     const identity = decodeIdentity(request.headers.get(ROOM_IDENTITY_HEADER));
     if (!identity) return new Response("missing identity", { status: 401 });
-    const held = Object.values(this.state.connections).filter((c) => c.identity.sub === identity.sub).length;
-    if (held >= MAX_SOCKETS_PER_IDENTITY) {
-      const message = "Too many connections to this call from one person. Close another tab and try again.";
-      return Response.json({ error: { code: "rate_limited", message } }, { status: 429 });
-    }
+    const refusal = socketRefusal(this.state, identity);
+    if (refusal) return Response.json({ error: refusal }, { status: 429 });
     const pair = new WebSocketPair();
     const server = pair[1];
     const id = crypto.randomUUID();
