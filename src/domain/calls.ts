@@ -1,7 +1,7 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { calls, users } from "../db/schema";
-import type { Call, PublicCall } from "../protocol/rest";
+import { type Call, embedOriginsSchema, type PublicCall } from "../protocol/rest";
 import { newCallLink } from "./links";
 import type { LocationHint } from "./location";
 import { type Cursor, encodeCursor } from "./pagination";
@@ -159,4 +159,19 @@ export async function updateCall(
 export async function deleteCall(db: Db, id: string): Promise<boolean> {
   const deleted = await db.delete(calls).where(eq(calls.id, id)).returning({ id: calls.id });
   return deleted.length > 0;
+}
+
+/**
+ * The origins allowed to frame the call at `link`: one indexed single-column query. An unknown call, or
+ * stored values that are no longer valid origins, give none (the page is then unframeable).
+ */
+export async function embedOriginsOf(db: Db, link: string): Promise<string[]> {
+  const [row] = await db
+    .select({ embedOrigins: calls.embedOrigins })
+    .from(calls)
+    .where(eq(calls.link, link))
+    .limit(1);
+  // The value goes into a header; re-check it rather than trust what the table holds.
+  const origins = embedOriginsSchema.safeParse(row?.embedOrigins ?? []);
+  return origins.success ? origins.data : [];
 }

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { decodeBase64Url, encodeBase64Url } from "../protocol/base64url";
 
 /** A position in a newest-first list: the last row's timestamp (microseconds kept, as Postgres text) and id. */
 export interface Cursor {
@@ -33,16 +34,13 @@ const cursorSchema = z.tuple([z.string().refine(isRealTimestamp), z.uuid()]);
 
 /** Encodes a cursor as opaque URL-safe text. */
 export function encodeCursor(cursor: Cursor): string {
-  return btoa(JSON.stringify([cursor.at, cursor.id]))
-    .replaceAll("+", "-")
-    .replaceAll("/", "_")
-    .replace(/=+$/, "");
+  return encodeBase64Url(JSON.stringify([cursor.at, cursor.id]));
 }
 
 /** Decodes a cursor from `encodeCursor`; null when it was tampered with or is not one. */
 export function decodeCursor(text: string): Cursor | null {
   try {
-    const json = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
+    const json = decodeBase64Url(text);
     const parsed = cursorSchema.safeParse(JSON.parse(json));
     return parsed.success ? { at: parsed.data[0], id: parsed.data[1] } : null;
   } catch {
