@@ -1,10 +1,10 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { calls, users } from "../db/schema";
 import { type Call, embedOriginsSchema, type PublicCall } from "../protocol/rest";
 import { newCallLink } from "./links";
 import type { LocationHint } from "./location";
-import { type Cursor, encodeCursor } from "./pagination";
+import { type Cursor, cursorQuery, toPage } from "./pagination";
 
 type CallRow = typeof calls.$inferSelect;
 
@@ -104,28 +104,16 @@ export async function listHostedCalls(
   after: Cursor | null,
   limit: number,
 ): Promise<{ calls: CallRecord[]; nextCursor: string | null }> {
-  // The cursor keeps the timestamp's microseconds: a JS Date would round them away and skip or repeat rows.
-  const at = sql<string>`to_char(${calls.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+  const paged = cursorQuery({ at: calls.createdAt, id: calls.id }, after);
   const rows = await db
-    .select({ ...withHost, cursorAt: at })
+    .select({ ...withHost, cursorAt: paged.cursorAt })
     .from(calls)
     .innerJoin(users, eq(users.id, calls.hostId))
-    .where(
-      and(
-        eq(calls.hostId, hostId),
-        after
-          ? sql`(${calls.createdAt}, ${calls.id}) < (${after.at}::timestamptz, ${after.id}::uuid)`
-          : undefined,
-      ),
-    )
-    .orderBy(desc(calls.createdAt), desc(calls.id))
+    .where(and(eq(calls.hostId, hostId), paged.after))
+    .orderBy(...paged.order)
     .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return {
-    calls: page.map(({ cursorAt: _, ...record }) => record),
-    nextCursor: rows.length > limit && last ? encodeCursor({ at: last.cursorAt, id: last.id }) : null,
-  };
+  const { page, nextCursor } = toPage(rows, limit);
+  return { calls: page.map(({ cursorAt: _, ...record }) => record), nextCursor };
 }
 
 export interface CallChanges {

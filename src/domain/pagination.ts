@@ -1,3 +1,5 @@
+import { desc, type SQL, sql } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import * as z from "zod";
 import { decodeBase64Url, encodeBase64Url } from "../protocol/base64url";
 
@@ -49,3 +51,37 @@ export function decodeCursor(text: string): Cursor | null {
 }
 
 export const DEFAULT_PAGE_SIZE = 20;
+
+/** The columns a newest-first list is ordered by: a timestamp, and the row's uuid to break ties. */
+export interface CursorColumns {
+  at: AnyPgColumn;
+  id: AnyPgColumn;
+}
+
+/**
+ * What a paged query selects, filters and orders by: the timestamp as cursor text (microseconds kept: a JS
+ * Date would round them away and skip or repeat rows), the rows after `after` (none: the first page), and
+ * newest first. The query then fetches `limit + 1` rows and hands them to `toPage`.
+ */
+export function cursorQuery(columns: CursorColumns, after: Cursor | null) {
+  return {
+    cursorAt: sql<string>`to_char(${columns.at} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+    after: after
+      ? sql`(${columns.at}, ${columns.id}) < (${after.at}::timestamptz, ${after.id}::uuid)`
+      : (undefined as SQL | undefined),
+    order: [desc(columns.at), desc(columns.id)] as const,
+  };
+}
+
+/** Cuts the `limit + 1` rows of a paged query to one page and the cursor of the next (null on the last). */
+export function toPage<Row extends { id: string; cursorAt: string }>(
+  rows: Row[],
+  limit: number,
+): { page: Row[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    page,
+    nextCursor: rows.length > limit && last ? encodeCursor({ at: last.cursorAt, id: last.id }) : null,
+  };
+}

@@ -68,7 +68,7 @@ function script(c: Context<AppEnv>, cache: string): Response {
  * `/embed.js`, `/embed/v1.js` (the script host pages load) and `/embed/:link` (the call page for an iframe,
  * framable only by the call's `embed_origins`). Any other `/embed…` page is served unframeable.
  */
-export const embed = new Hono<AppEnv>()
+export const embedRoutes = new Hono<AppEnv>()
   .get("/embed.js", (c) => script(c, SCRIPT_CACHE.alias))
   .get("/embed/v1.js", (c) => script(c, SCRIPT_CACHE.versioned))
   .get("/embed/:link", async (c) => {

@@ -9,7 +9,7 @@ import { ApiError } from "../errors";
  * `GET /api/calls/:link/ws?ticket=…`: verifies the ticket before any upgrade, then hands the socket to
  * the call's own CallRoom (placed near the host) together with the verified identity.
  */
-export const roomSocket = new Hono<AppEnv>().get("/:link/ws", async (c) => {
+export const roomSocketRoutes = new Hono<AppEnv>().get("/:link/ws", async (c) => {
   const link = c.req.param("link");
   const ticket = c.req.query("ticket");
   const claims = ticket ? await verifyTicket(c.env.JWT_SECRET, ticket, link) : null;

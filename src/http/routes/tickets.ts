@@ -1,6 +1,7 @@
 import { Hono } from "hono";
+import { issueCallTicket, ticketHolder } from "../../domain/call-tickets";
 import { findCall } from "../../domain/calls";
-import { issueCallTicket, TICKET_TTL_SECONDS, ticketHolder } from "../../domain/tickets";
+import { TICKET_TTL_SECONDS } from "../../domain/tickets";
 import { linkSchema, type TicketResult, ticketBodySchema } from "../../protocol/rest";
 import type { AppEnv } from "../context";
 import { ApiError } from "../errors";
@@ -28,7 +29,7 @@ const REFUSALS = {
 };
 
 /** `POST /api/calls/:link/ticket`: a 60 s pass into the call's room, for a user or (if allowed) a guest. */
-export const ticketRoute = new Hono<AppEnv>().post("/:link/ticket", async (c) => {
+export const ticketRoutes = new Hono<AppEnv>().post("/:link/ticket", async (c) => {
   const link = paramOf(c.req.param("link"), linkSchema, "call");
   await enforceRateLimit(c.env, "ticket_ip", clientIp(c));
   const user = await optionalUser(c);
