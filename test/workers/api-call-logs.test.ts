@@ -2,8 +2,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { withDb } from "../../src/db/client";
 import { callLogs } from "../../src/db/schema";
-import type { CallLogList } from "../../src/protocol/rest";
-import { callLogListSchema } from "../../src/protocol/rest";
+import { type CallLogList, callLogListSchema } from "../../src/protocol/rest";
 import { bodyOf, call, createCall, errorOf, send, signUp, warmUp } from "./support/api-helpers";
 
 beforeAll(warmUp, 30_000);

@@ -1,7 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { CallList } from "../../src/protocol/rest";
 import {
+  type CallList,
   callListSchema,
   callResultSchema,
   publicCallResultSchema,

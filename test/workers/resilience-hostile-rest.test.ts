@@ -1,8 +1,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { errorBodySchema } from "../../src/protocol/errors";
-import type { Call } from "../../src/protocol/rest";
-import { meResultSchema, publicCallResultSchema } from "../../src/protocol/rest";
+import { type Call, meResultSchema, publicCallResultSchema } from "../../src/protocol/rest";
 import { bodyOf, call, createCall, send, signUp, type TestUser, warmUp } from "./support/api-helpers";
 import { anyJson, hostileBody, hostileValue, Tally, type WireBody } from "./support/fuzz-inputs";
 import { scaled } from "./support/fuzz-soak";

@@ -3,8 +3,7 @@ import { decodeJwt, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { issueAccessToken } from "../../src/domain/access-tokens";
 import { issueTicket } from "../../src/domain/tickets";
-import type { Call } from "../../src/protocol/rest";
-import { ticketResultSchema } from "../../src/protocol/rest";
+import { type Call, ticketResultSchema } from "../../src/protocol/rest";
 import type { ClientFrame, ServerFrame } from "../../src/protocol/room";
 import {
   bodyOf,

@@ -1,7 +1,6 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import type { CallLog } from "../../src/protocol/rest";
-import { callLogListSchema } from "../../src/protocol/rest";
+import { type CallLog, callLogListSchema } from "../../src/protocol/rest";
 import {
   bodyOf,
   call,

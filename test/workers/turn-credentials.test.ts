@@ -1,4 +1,3 @@
-import { ticketResultSchema } from "../../src/protocol/rest";
 // TURN credentials for a TURN server of one's own (coturn `use-auth-secret`), minted by the Worker with the
 // shared secret. That a real coturn accepts them is proven by the network lab (test/net); here: the scheme,
 // the lifetime, who gets them, which configuration wins, and that the secret never leaves the Worker.
@@ -9,7 +8,7 @@ import { afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { iceServersFor, ownTurnTtl, turnPassword } from "../../src/domain/ice-servers";
 import type { Env } from "../../src/env";
 import { createApp } from "../../src/http/app";
-import type { IceServersResult } from "../../src/protocol/rest";
+import { type IceServersResult, ticketResultSchema } from "../../src/protocol/rest";
 import { bodyOf, createCall, ORIGIN, send, signUp, warmUp } from "./support/api-helpers";
 
 beforeAll(warmUp, 30_000);

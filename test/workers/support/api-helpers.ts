@@ -1,8 +1,7 @@
 import { exports } from "cloudflare:workers";
 import type * as z from "zod";
 import { type ApiErrorBody, errorBodySchema } from "../../../src/protocol/errors";
-import type { AuthResult, Call } from "../../../src/protocol/rest";
-import { authResultSchema, callResultSchema } from "../../../src/protocol/rest";
+import { type AuthResult, authResultSchema, type Call, callResultSchema } from "../../../src/protocol/rest";
 
 export const ORIGIN = "https://vcme.test";
 
