@@ -12,8 +12,10 @@ export class DatabaseUnavailableError extends Error {
   override name = "DatabaseUnavailableError";
 }
 
+/** Where Postgres is (the Worker's env, or a script's). */
 export interface DbConfig {
   DATABASE_URL?: string;
+  /** Local only: `host:port` of the WebSocket→TCP bridge in front of a local Postgres. */
   DB_WS_PROXY?: string;
 }
 

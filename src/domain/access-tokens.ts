@@ -1,13 +1,9 @@
-import { decodeJwt, jwtVerify, SignJWT } from "jose";
 import type { TicketClaims } from "../protocol/ticket";
+import { signJwt, unverifiedClaim, verifyJwt } from "./jwt";
 import { verifyTicket } from "./tickets";
 
 /** Access tokens live 15 minutes; the refresh cookie renews them. */
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
-const ISSUER = "vcme";
-const AUDIENCE = "vcme:access";
-
-const key = (secret: string) => new TextEncoder().encode(secret);
 
 /** Who an access token speaks for: the user and the session family it was issued in. */
 export interface AccessClaims {
@@ -22,31 +18,21 @@ export async function issueAccessToken(
   claims: AccessClaims,
   now = Date.now(),
 ): Promise<string> {
-  const iat = Math.floor(now / 1000);
-  return new SignJWT({ sid: claims.sessionFamily })
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-    .setSubject(claims.userId)
-    .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + ACCESS_TOKEN_TTL_SECONDS)
-    .sign(key(secret));
+  return signJwt(
+    secret,
+    "vcme:access",
+    claims.userId,
+    { sid: claims.sessionFamily },
+    ACCESS_TOKEN_TTL_SECONDS,
+    now,
+  );
 }
 
 /** Verifies an access token (algorithm pinned, iss/aud/exp/iat/sub required); null when it is not valid. */
 export async function verifyAccessToken(secret: string, token: string): Promise<AccessClaims | null> {
-  try {
-    const { payload } = await jwtVerify(token, key(secret), {
-      algorithms: ["HS256"],
-      issuer: ISSUER,
-      audience: AUDIENCE,
-      requiredClaims: ["sub", "exp", "iat"],
-    });
-    if (typeof payload.sub !== "string" || typeof payload.sid !== "string") return null;
-    return { userId: payload.sub, sessionFamily: payload.sid };
-  } catch {
-    return null;
-  }
+  const payload = await verifyJwt(secret, token, "vcme:access");
+  if (typeof payload?.sub !== "string" || typeof payload.sid !== "string") return null;
+  return { userId: payload.sub, sessionFamily: payload.sid };
 }
 
 /** A bearer token that is either a user's access token or a call ticket (`GET /api/ice-servers`). */
@@ -56,13 +42,8 @@ export type BearerIdentity = { kind: "user"; user: AccessClaims } | { kind: "tic
 export async function verifyUserOrTicket(secret: string, token: string): Promise<BearerIdentity | null> {
   const user = await verifyAccessToken(secret, token);
   if (user) return { kind: "user", user };
-  let link: unknown;
-  try {
-    // Only to learn which call the ticket names; verifyTicket then checks signature, audience and expiry.
-    link = decodeJwt(token).call_link;
-  } catch {
-    return null;
-  }
+  // Only to learn which call the ticket names; verifyTicket then checks signature, audience and expiry.
+  const link = unverifiedClaim(token, "call_link");
   if (typeof link !== "string") return null;
   const ticket = await verifyTicket(secret, token, link);
   return ticket ? { kind: "ticket", ticket } : null;

@@ -1,8 +1,8 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { callLogs } from "../db/schema";
 import type { CallLog } from "../protocol/rest";
-import { type Cursor, encodeCursor } from "./pagination";
+import { type Cursor, cursorQuery, toPage } from "./pagination";
 
 /** One page of a person's call history, newest first, and the cursor of the next page. */
 export async function listCallLogs(
@@ -11,7 +11,7 @@ export async function listCallLogs(
   after: Cursor | null,
   limit: number,
 ): Promise<{ callLogs: CallLog[]; nextCursor: string | null }> {
-  const at = sql<string>`to_char(${callLogs.joinedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+  const paged = cursorQuery({ at: callLogs.joinedAt, id: callLogs.id }, after);
   const rows = await db
     .select({
       id: callLogs.id,
@@ -22,21 +22,13 @@ export async function listCallLogs(
       leftAt: callLogs.leftAt,
       durationSeconds: callLogs.durationSeconds,
       participantCount: callLogs.participantCount,
-      cursorAt: at,
+      cursorAt: paged.cursorAt,
     })
     .from(callLogs)
-    .where(
-      and(
-        eq(callLogs.userId, userId),
-        after
-          ? sql`(${callLogs.joinedAt}, ${callLogs.id}) < (${after.at}::timestamptz, ${after.id}::uuid)`
-          : undefined,
-      ),
-    )
-    .orderBy(desc(callLogs.joinedAt), desc(callLogs.id))
+    .where(and(eq(callLogs.userId, userId), paged.after))
+    .orderBy(...paged.order)
     .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
+  const { page, nextCursor } = toPage(rows, limit);
   return {
     callLogs: page.map((row) => ({
       call_id: row.callId,
@@ -47,6 +39,6 @@ export async function listCallLogs(
       duration_seconds: row.durationSeconds,
       participant_count: row.participantCount,
     })),
-    nextCursor: rows.length > limit && last ? encodeCursor({ at: last.cursorAt, id: last.id }) : null,
+    nextCursor,
   };
 }

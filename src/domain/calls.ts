@@ -1,10 +1,10 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { calls, users } from "../db/schema";
-import type { Call, PublicCall } from "../protocol/rest";
+import { type Call, embedOriginsSchema, type PublicCall } from "../protocol/rest";
 import { newCallLink } from "./links";
 import type { LocationHint } from "./location";
-import { type Cursor, encodeCursor } from "./pagination";
+import { type Cursor, cursorQuery, toPage } from "./pagination";
 
 type CallRow = typeof calls.$inferSelect;
 
@@ -104,28 +104,16 @@ export async function listHostedCalls(
   after: Cursor | null,
   limit: number,
 ): Promise<{ calls: CallRecord[]; nextCursor: string | null }> {
-  // The cursor keeps the timestamp's microseconds: a JS Date would round them away and skip or repeat rows.
-  const at = sql<string>`to_char(${calls.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+  const paged = cursorQuery({ at: calls.createdAt, id: calls.id }, after);
   const rows = await db
-    .select({ ...withHost, cursorAt: at })
+    .select({ ...withHost, cursorAt: paged.cursorAt })
     .from(calls)
     .innerJoin(users, eq(users.id, calls.hostId))
-    .where(
-      and(
-        eq(calls.hostId, hostId),
-        after
-          ? sql`(${calls.createdAt}, ${calls.id}) < (${after.at}::timestamptz, ${after.id}::uuid)`
-          : undefined,
-      ),
-    )
-    .orderBy(desc(calls.createdAt), desc(calls.id))
+    .where(and(eq(calls.hostId, hostId), paged.after))
+    .orderBy(...paged.order)
     .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return {
-    calls: page.map(({ cursorAt: _, ...record }) => record),
-    nextCursor: rows.length > limit && last ? encodeCursor({ at: last.cursorAt, id: last.id }) : null,
-  };
+  const { page, nextCursor } = toPage(rows, limit);
+  return { calls: page.map(({ cursorAt: _, ...record }) => record), nextCursor };
 }
 
 export interface CallChanges {
@@ -159,4 +147,19 @@ export async function updateCall(
 export async function deleteCall(db: Db, id: string): Promise<boolean> {
   const deleted = await db.delete(calls).where(eq(calls.id, id)).returning({ id: calls.id });
   return deleted.length > 0;
+}
+
+/**
+ * The origins allowed to frame the call at `link`: one indexed single-column query. An unknown call, or
+ * stored values that are no longer valid origins, give none (the page is then unframeable).
+ */
+export async function embedOriginsOf(db: Db, link: string): Promise<string[]> {
+  const [row] = await db
+    .select({ embedOrigins: calls.embedOrigins })
+    .from(calls)
+    .where(eq(calls.link, link))
+    .limit(1);
+  // The value goes into a header; re-check it rather than trust what the table holds.
+  const origins = embedOriginsSchema.safeParse(row?.embedOrigins ?? []);
+  return origins.success ? origins.data : [];
 }

@@ -18,6 +18,7 @@ export interface TurnConfig {
   /** Cloudflare Realtime TURN: the key and its API token. */
   TURN_KEY_ID?: string;
   TURN_KEY_API_TOKEN?: string;
+  /** Tests only: where the TURN credentials API lives (defaults to Cloudflare's). */
   TURN_API_BASE?: string;
   /** A TURN server of your own (coturn `use-auth-secret`): the shared secret and its comma-separated URLs. */
   TURN_SHARED_SECRET?: string;

@@ -1,5 +1,27 @@
-/** Durable Object location hints (https://developers.cloudflare.com/durable-objects/reference/data-location/). */
-export type LocationHint = "wnam" | "enam" | "sam" | "weur" | "eeur" | "apac" | "oc" | "afr" | "me";
+/**
+ * The Durable Object location hints Cloudflare documents
+ * (https://developers.cloudflare.com/durable-objects/reference/data-location/): the one list the Worker
+ * chooses from and accepts back from a ticket.
+ */
+export const LOCATION_HINTS = [
+  "wnam",
+  "enam",
+  "sam",
+  "weur",
+  "eeur",
+  "apac",
+  "oc",
+  "afr",
+  "me",
+] as const satisfies readonly DurableObjectLocationHint[];
+
+export type LocationHint = (typeof LOCATION_HINTS)[number];
+
+const KNOWN_HINTS: ReadonlySet<string> = new Set(LOCATION_HINTS);
+
+/** Whether a stored or claimed value is one of `LOCATION_HINTS`. */
+export const isLocationHint = (hint: string | undefined): hint is LocationHint =>
+  hint !== undefined && KNOWN_HINTS.has(hint);
 
 // Countries of eastern Europe (incl. the Baltics and Balkans) whose traffic is closer to an eeur region.
 const EASTERN_EUROPE = new Set([

@@ -1,4 +1,7 @@
+import { desc, type SQL, sql } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import * as z from "zod";
+import { decodeBase64Url, encodeBase64Url } from "../protocol/base64url";
 
 /** A position in a newest-first list: the last row's timestamp (microseconds kept, as Postgres text) and id. */
 export interface Cursor {
@@ -33,16 +36,13 @@ const cursorSchema = z.tuple([z.string().refine(isRealTimestamp), z.uuid()]);
 
 /** Encodes a cursor as opaque URL-safe text. */
 export function encodeCursor(cursor: Cursor): string {
-  return btoa(JSON.stringify([cursor.at, cursor.id]))
-    .replaceAll("+", "-")
-    .replaceAll("/", "_")
-    .replace(/=+$/, "");
+  return encodeBase64Url(JSON.stringify([cursor.at, cursor.id]));
 }
 
 /** Decodes a cursor from `encodeCursor`; null when it was tampered with or is not one. */
 export function decodeCursor(text: string): Cursor | null {
   try {
-    const json = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
+    const json = decodeBase64Url(text);
     const parsed = cursorSchema.safeParse(JSON.parse(json));
     return parsed.success ? { at: parsed.data[0], id: parsed.data[1] } : null;
   } catch {
@@ -51,3 +51,37 @@ export function decodeCursor(text: string): Cursor | null {
 }
 
 export const DEFAULT_PAGE_SIZE = 20;
+
+/** The columns a newest-first list is ordered by: a timestamp, and the row's uuid to break ties. */
+export interface CursorColumns {
+  at: AnyPgColumn;
+  id: AnyPgColumn;
+}
+
+/**
+ * What a paged query selects, filters and orders by: the timestamp as cursor text (microseconds kept: a JS
+ * Date would round them away and skip or repeat rows), the rows after `after` (none: the first page), and
+ * newest first. The query then fetches `limit + 1` rows and hands them to `toPage`.
+ */
+export function cursorQuery(columns: CursorColumns, after: Cursor | null) {
+  return {
+    cursorAt: sql<string>`to_char(${columns.at} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+    after: after
+      ? sql`(${columns.at}, ${columns.id}) < (${after.at}::timestamptz, ${after.id}::uuid)`
+      : (undefined as SQL | undefined),
+    order: [desc(columns.at), desc(columns.id)] as const,
+  };
+}
+
+/** Cuts the `limit + 1` rows of a paged query to one page and the cursor of the next (null on the last). */
+export function toPage<Row extends { id: string; cursorAt: string }>(
+  rows: Row[],
+  limit: number,
+): { page: Row[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    page,
+    nextCursor: rows.length > limit && last ? encodeCursor({ at: last.cursorAt, id: last.id }) : null,
+  };
+}

@@ -19,13 +19,6 @@ export function randomBytes(length: number): Uint8Array {
   return crypto.getRandomValues(new Uint8Array(length));
 }
 
-/** URL-safe base64 without padding. */
-export function toBase64Url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
 /** Hex SHA-256 of bytes or of a UTF-8 string. */
 export async function sha256Hex(input: Uint8Array | string): Promise<string> {
   const data = typeof input === "string" ? encoder.encode(input) : input;

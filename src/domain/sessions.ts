@@ -1,7 +1,8 @@
 import { and, eq, isNull, ne } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { sessions } from "../db/schema";
-import { randomBytes, sha256Hex, toBase64Url } from "./secrets";
+import { encodeBase64Url } from "../protocol/base64url";
+import { randomBytes, sha256Hex } from "./secrets";
 
 /** A refresh token lives 30 days from its last use (each use rotates it). */
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
@@ -14,7 +15,7 @@ export interface IssuedRefresh {
 }
 
 async function insertToken(db: Db, userId: string, familyId: string, now: number): Promise<IssuedRefresh> {
-  const token = toBase64Url(randomBytes(32));
+  const token = encodeBase64Url(randomBytes(32));
   await db.insert(sessions).values({
     userId,
     familyId,

@@ -6,14 +6,14 @@ import { cors } from "./middleware/cors";
 import { database } from "./middleware/database";
 import { onError, onNotFound } from "./middleware/errors";
 import { securityHeaders } from "./middleware/security-headers";
-import { auth } from "./routes/auth";
-import { callLogs } from "./routes/call-logs";
-import { calls } from "./routes/calls";
-import { embed } from "./routes/embed";
-import { health } from "./routes/health";
-import { iceServers } from "./routes/ice-servers";
-import { me } from "./routes/me";
-import { roomSocket } from "./routes/room";
+import { authRoutes } from "./routes/auth";
+import { callLogsRoutes } from "./routes/call-logs";
+import { callsRoutes } from "./routes/calls";
+import { embedRoutes } from "./routes/embed";
+import { healthRoutes } from "./routes/health";
+import { iceServersRoutes } from "./routes/ice-servers";
+import { meRoutes } from "./routes/me";
+import { roomSocketRoutes } from "./routes/room";
 
 /** The Worker's HTTP surface: the REST API under /api and the built client for everything else. */
 export function createApp() {
@@ -27,13 +27,13 @@ export function createApp() {
   app.use("/embed/*", configCheck());
   app.use("/api/*", bodyLimit());
   app.use("/api/*", database());
-  app.route("/api/health", health);
-  app.route("/api/calls", roomSocket);
-  app.route("/api/auth", auth);
-  app.route("/api/me", me);
-  app.route("/api/calls", calls);
-  app.route("/api/ice-servers", iceServers);
-  app.route("/api/call-logs", callLogs);
-  app.route("/", embed);
+  app.route("/api/health", healthRoutes);
+  app.route("/api/calls", roomSocketRoutes);
+  app.route("/api/auth", authRoutes);
+  app.route("/api/me", meRoutes);
+  app.route("/api/calls", callsRoutes);
+  app.route("/api/ice-servers", iceServersRoutes);
+  app.route("/api/call-logs", callLogsRoutes);
+  app.route("/", embedRoutes);
   return app;
 }

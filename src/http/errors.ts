@@ -1,19 +1,9 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
+import type { ApiErrorCode } from "../protocol/errors";
 
-/** The error codes of the wire contract (PROTOCOL.md §1). */
-export type ErrorCode =
-  | "validation_failed"
-  | "unauthorized"
-  | "forbidden"
-  | "not_found"
-  | "method_not_allowed"
-  | "conflict"
-  | "rate_limited"
-  | "payload_too_large"
-  | "database_unavailable"
-  | "server_misconfigured"
-  | "internal";
+/** The error codes of the wire contract (one list: `errorCodeSchema` in src/protocol/errors.ts). */
+export type ErrorCode = ApiErrorCode;
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; details?: Record<string, unknown> };

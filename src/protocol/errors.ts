@@ -6,7 +6,6 @@ export const errorCodeSchema = z.enum([
   "unauthorized",
   "forbidden",
   "not_found",
-  "method_not_allowed",
   "conflict",
   "rate_limited",
   "payload_too_large",

@@ -1,18 +1,7 @@
 // zod/mini, as small as zod gets. The browser client does not ship this file: it imports only types from
 // here, the plain values of room-constants.ts, and checks frames with client/src/rtc/frames.ts.
 import * as z from "zod/mini";
-import {
-  EMOJI_PATTERN,
-  MAX_CANDIDATES_PER_FRAME,
-  MAX_CHAT_LENGTH,
-  MAX_DECLINE_REASON_LENGTH,
-  MAX_EMOJI_LENGTH,
-  MAX_KNOCK_OFFER_LENGTH,
-  MAX_PARTICIPANT_ID_LENGTH,
-  MAX_RESUME_TOKEN_LENGTH,
-  ROOM_ERROR_CODES,
-  SESSION_DESCRIPTION_TYPES,
-} from "./room-constants";
+import * as wire from "./room-constants";
 import { normalizeText, type TextRules, textProblem } from "./text";
 
 /**
@@ -24,7 +13,7 @@ import { normalizeText, type TextRules, textProblem } from "./text";
 export * from "./room-constants";
 
 /** Codes of the `error` event. */
-export const roomErrorCodeSchema = z.enum(ROOM_ERROR_CODES);
+export const roomErrorCodeSchema = z.enum(wire.ROOM_ERROR_CODES);
 export type RoomErrorCode = z.infer<typeof roomErrorCodeSchema>;
 
 export const roleSchema = z.enum(["host", "participant"]);
@@ -48,11 +37,11 @@ export const participantSchema = z.object({
 });
 export type Participant = z.infer<typeof participantSchema>;
 
-const participantId = z.string().check(z.minLength(1), z.maxLength(MAX_PARTICIPANT_ID_LENGTH));
+const participantId = z.string().check(z.minLength(1), z.maxLength(wire.MAX_PARTICIPANT_ID_LENGTH));
 
 /** RTCSessionDescriptionInit. */
 export const sessionDescriptionSchema = z.object({
-  type: z.enum(SESSION_DESCRIPTION_TYPES),
+  type: z.enum(wire.SESSION_DESCRIPTION_TYPES),
   sdp: z.optional(z.string()),
 });
 
@@ -85,7 +74,7 @@ const frame = <T extends string, P extends z.ZodMiniType>(eventType: T, payload:
 export const joinRoomSchema = frame(
   "join_room",
   z.object({
-    resume_token: z.optional(z.string().check(z.minLength(1), z.maxLength(MAX_RESUME_TOKEN_LENGTH))),
+    resume_token: z.optional(z.string().check(z.minLength(1), z.maxLength(wire.MAX_RESUME_TOKEN_LENGTH))),
     audio: z.optional(z.boolean()),
     video: z.optional(z.boolean()),
   }),
@@ -98,7 +87,7 @@ export const declineParticipantSchema = frame(
   "decline_participant",
   z.object({
     participant_id: participantId,
-    reason: z.optional(typedText(MAX_DECLINE_REASON_LENGTH, { multiline: true })),
+    reason: z.optional(typedText(wire.MAX_DECLINE_REASON_LENGTH, { multiline: true })),
   }),
 );
 export const removeParticipantSchema = frame(
@@ -119,7 +108,7 @@ export const iceCandidateFrameSchema = frame(
     target_id: participantId,
     data: z.union([
       iceCandidateSchema,
-      z.array(iceCandidateSchema).check(z.maxLength(MAX_CANDIDATES_PER_FRAME)),
+      z.array(iceCandidateSchema).check(z.maxLength(wire.MAX_CANDIDATES_PER_FRAME)),
       z.null(),
     ]),
   }),
@@ -137,7 +126,7 @@ export const knockOfferSchema = frame(
         .string()
         .check(
           z.minLength(1),
-          z.maxLength(MAX_KNOCK_OFFER_LENGTH),
+          z.maxLength(wire.MAX_KNOCK_OFFER_LENGTH),
           z.regex(/^[\x20-\x7e\r\n\t]*$/, "an SDP is ASCII text"),
         ),
     }),
@@ -157,7 +146,7 @@ export const sendChatMessageSchema = frame(
   z.object({
     // Keeps line breaks and tabs; an empty or invisible-only message is refused as "must contain visible
     // characters".
-    text: typedText(MAX_CHAT_LENGTH, { multiline: true }).check(
+    text: typedText(wire.MAX_CHAT_LENGTH, { multiline: true }).check(
       z.refine((text) => text !== "", "a message needs some text"),
     ),
   }),
@@ -165,7 +154,9 @@ export const sendChatMessageSchema = frame(
 export const sendEmojiSchema = frame(
   "send_emoji",
   z.object({
-    emoji: z.string().check(z.maxLength(MAX_EMOJI_LENGTH), z.regex(EMOJI_PATTERN, "must be one emoji")),
+    emoji: z
+      .string()
+      .check(z.maxLength(wire.MAX_EMOJI_LENGTH), z.regex(wire.EMOJI_PATTERN, "must be one emoji")),
   }),
 );
 export const leaveRoomSchema = frame("leave_room", empty);

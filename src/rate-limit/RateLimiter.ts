@@ -1,5 +1,4 @@
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../env";
 
 /** The answer of one counted attempt. */
 export interface RateDecision {
@@ -20,7 +19,7 @@ const WINDOW_KEY = "window";
  * object's storage so an eviction does not reset it; an alarm clears it once the window is over, so idle
  * limiters keep nothing stored.
  */
-export class RateLimiter extends DurableObject<Env> {
+export class RateLimiter extends DurableObject {
   /** Counts one attempt against `limit` per `windowSeconds`. */
   async hit(limit: number, windowSeconds: number, now = Date.now()): Promise<RateDecision> {
     const windowMs = windowSeconds * 1000;

@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
-import { isConnectionError, loggableError, withDb } from "../db/client";
+import { type DbConfig, isConnectionError, loggableError, withDb } from "../db/client";
 import { writeCallRecord } from "../domain/call-records";
-import type { Env } from "../env";
+import { encodeBase64Url } from "../protocol/base64url";
 import {
   CLOSE_CODES,
   DEFAULT_ROOM_CAPACITY,
@@ -11,8 +11,9 @@ import {
   type ServerFrame,
   STALE_AFTER_MS,
 } from "../protocol/room";
+import { type RoomEvent, step } from "./dispatch";
 import { decodeIdentity, ROOM_IDENTITY_HEADER } from "./identity";
-import { type RoomEvent, step } from "./machine";
+import { socketRefusal } from "./lifecycle";
 import {
   type ConnectionAttachment,
   createRoomState,
@@ -30,11 +31,14 @@ const HEARTBEAT_CHECK_MS = 60_000;
 /** Outbox writes wait this long so one flush carries the records of a burst of joins and leaves. */
 const OUTBOX_BATCH_DELAY_MS = 1_000;
 const OUTBOX_BACKOFF_MAX_MS = 10 * 60_000;
-/**
- * Live sockets one identity (an account, or one guest ticket's guest) may hold in a room: a few tabs and a
- * reconnect in flight. Without it one 60 s ticket could open sockets without end.
- */
-export const MAX_SOCKETS_PER_IDENTITY = 8;
+
+/** What the room reads of the Worker's env (src/env.ts), declared here so the room does not import it. */
+export interface RoomEnv extends DbConfig {
+  /** Most admitted people in one call. */
+  ROOM_CAPACITY?: string;
+  /** Per-socket frames per second; unset: the contract's 50. "off" only for benchmarks. */
+  ROOM_RATE_LIMIT?: string;
+}
 
 /** Delay before retry number `attempts` (1, 2, …): exponential, capped, with jitter so rooms spread out. */
 function backoff(attempts: number): number {
@@ -42,13 +46,13 @@ function backoff(attempts: number): number {
   return Math.round(base * (0.8 + Math.random() * 0.4));
 }
 
-function roomCapacity(env: Env): number {
+function roomCapacity(env: RoomEnv): number {
   const parsed = Number.parseInt(env.ROOM_CAPACITY ?? "", 10);
   return Number.isInteger(parsed) && parsed > 0 && parsed <= 100 ? parsed : DEFAULT_ROOM_CAPACITY;
 }
 
 /** `ROOM_RATE_LIMIT`: unset → the contract's limit; "off" → none (benchmarks only); "N" → N/s, bursts of 2N. */
-function rateLimit(env: Env): { perSecond: number; burst: number } | null | undefined {
+function rateLimit(env: RoomEnv): { perSecond: number; burst: number } | null | undefined {
   const value = env.ROOM_RATE_LIMIT?.trim();
   if (!value) return undefined;
   if (value === "off") return null;
@@ -61,11 +65,7 @@ function newId(prefix: string): string {
 }
 
 function randomToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(24));
-  return btoa(String.fromCharCode(...bytes))
-    .replaceAll("+", "-")
-    .replaceAll("/", "_")
-    .replace(/=+$/, "");
+  return encodeBase64Url(crypto.getRandomValues(new Uint8Array(24)));
 }
 
 /** UTF-8 size of a text frame, computed exactly only when the cheap bounds cannot decide. */
@@ -75,10 +75,10 @@ function frameBytes(message: string): number {
 }
 
 /**
- * One call's room: wires the pure state machine (./machine.ts) to the WebSocket Hibernation API, the
+ * One call's room: wires the pure state machine (`step()` in ./dispatch.ts) to the WebSocket Hibernation API, the
  * object's SQLite storage (room state and the Postgres outbox) and its alarm. Holds no rules itself.
  */
-export class CallRoom extends DurableObject<Env> {
+export class CallRoom extends DurableObject<RoomEnv> {
   private state: RoomState;
   private readonly storage: RoomStorage;
   /** The step context's fixed part, read from `env` once rather than for every frame. */
@@ -93,7 +93,7 @@ export class CallRoom extends DurableObject<Env> {
   /** The room's clock; tests move it forward to let resume seats run out. */
   protected clock: () => number = () => Date.now();
 
-  constructor(ctx: DurableObjectState, env: Env) {
+  constructor(ctx: DurableObjectState, env: RoomEnv) {
     super(ctx, env);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
     this.storage = new RoomStorage(ctx.storage.sql);
@@ -125,11 +125,8 @@ export class CallRoom extends DurableObject<Env> {
     }
     const identity = decodeIdentity(request.headers.get(ROOM_IDENTITY_HEADER));
     if (!identity) return new Response("missing identity", { status: 401 });
-    const held = Object.values(this.state.connections).filter((c) => c.identity.sub === identity.sub).length;
-    if (held >= MAX_SOCKETS_PER_IDENTITY) {
-      const message = "Too many connections to this call from one person. Close another tab and try again.";
-      return Response.json({ error: { code: "rate_limited", message } }, { status: 429 });
-    }
+    const refusal = socketRefusal(this.state, identity);
+    if (refusal) return Response.json({ error: refusal }, { status: 429 });
     const pair = new WebSocketPair();
     const server = pair[1];
     const id = crypto.randomUUID();

@@ -1,3 +1,4 @@
+import type { OutboxRecord, StayRecord } from "../domain/stay-record";
 import type { CloseCode, Participant, Role, ServerFrame } from "../protocol/room";
 import {
   KNOCK_OFFER_STORE_INTERVAL_MS,
@@ -5,6 +6,8 @@ import {
   RESUME_GRACE_MS,
 } from "../protocol/room";
 import type { TicketClaims } from "../protocol/ticket";
+
+export type { OutboxRecord, StayRecord };
 
 /** Who is on a socket: the verified ticket claims the Worker passed to the room. */
 export type Identity = TicketClaims;
@@ -102,25 +105,6 @@ export interface RoomState extends PersistedRoom {
   knockOffers: Record<string, string>;
   offerStore: OfferStore;
 }
-
-/** One admitted stay, as written to `call_participants` (and `call_logs` for people with an account). */
-export interface StayRecord {
-  session_id: string;
-  participant_id: string;
-  call_id: string;
-  call_title: string;
-  user_id: string | null;
-  display_name: string;
-  role: Role;
-  guest: boolean;
-  joined_at: string;
-  left_at: string | null;
-  leave_reason: string | null;
-  participant_count: number;
-}
-
-/** A write for Postgres, queued in the room's outbox: a stay began, or a stay ended (with its log). */
-export type OutboxRecord = { kind: "joined"; stay: StayRecord } | { kind: "left"; stay: StayRecord };
 
 export interface Outgoing {
   to: string;

@@ -183,8 +183,4 @@ export class RoomStorage {
       .toArray()[0];
     return row?.at ?? null;
   }
-
-  pending(): number {
-    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox").one().n;
-  }
 }

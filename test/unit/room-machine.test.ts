@@ -8,7 +8,7 @@ import {
   RESUME_GRACE_MS,
   WAITING_ROOM_CAPACITY,
 } from "../../src/protocol/room";
-import { step } from "../../src/room/machine";
+import { step } from "../../src/room/dispatch";
 import { nextSeatExpiry } from "../../src/room/state";
 import { RoomHarness } from "./support/room-harness";
 

@@ -4,8 +4,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { withDb } from "../../src/db/client";
 import { sessions } from "../../src/db/schema";
 import { stretchPassword } from "../../src/protocol/password";
-import type { AuthResult, User } from "../../src/protocol/rest";
+import { authResultSchema, meResultSchema } from "../../src/protocol/rest";
 import {
+  bodyOf,
   clientPassword,
   errorOf,
   refreshCookie,
@@ -27,7 +28,7 @@ describe("POST /api/auth/signup", () => {
       password: clientPassword(),
     });
     expect(response.status).toBe(201);
-    const body = await response.json<AuthResult>();
+    const body = await bodyOf(response, authResultSchema);
     expect(body).toEqual({
       user: { id: expect.any(String), name: "Ada Lovelace", email, created_at: expect.any(String) },
       access_token: expect.any(String),
@@ -98,7 +99,7 @@ describe("POST /api/auth/signup", () => {
     const person = await signUp(name);
     expect(person.user.name).toBe(name);
     const me = await send("GET", "/api/me", undefined, { token: person.token });
-    expect((await me.json<{ user: User }>()).user.name).toBe(name);
+    expect((await bodyOf(me, meResultSchema)).user.name).toBe(name);
   });
 });
 
@@ -110,7 +111,7 @@ describe("POST /api/auth/login", () => {
       password: person.password,
     });
     expect(response.status).toBe(200);
-    const body = await response.json<AuthResult>();
+    const body = await bodyOf(response, authResultSchema);
     expect(body.user).toEqual(person.user);
     expect(body.expires_in).toBe(900);
     expect(refreshCookie(response)).toMatch(/^vcme_refresh=.+/);
@@ -165,7 +166,7 @@ describe("POST /api/auth/refresh", () => {
     const person = await signUp();
     const response = await send("POST", "/api/auth/refresh", undefined, { cookie: person.cookie });
     expect(response.status).toBe(200);
-    const body = await response.json<AuthResult>();
+    const body = await bodyOf(response, authResultSchema);
     expect(body.user).toEqual(person.user);
     const rotated = refreshCookie(response);
     expect(rotated).not.toBe(person.cookie);
@@ -240,16 +241,18 @@ describe("GET and PATCH /api/me", () => {
     const person = await signUp("Grace");
     const response = await send("GET", "/api/me", undefined, { token: person.token });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ user: person.user });
+    expect(await bodyOf(response, meResultSchema)).toEqual({ user: person.user });
   });
 
   it("renames the person (trimmed) and keeps the rest", async () => {
     const person = await signUp("Grace");
     const response = await send("PATCH", "/api/me", { name: "  Grace Hopper " }, { token: person.token });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ user: { ...person.user, name: "Grace Hopper" } });
+    expect(await bodyOf(response, meResultSchema)).toEqual({
+      user: { ...person.user, name: "Grace Hopper" },
+    });
     const empty = await send("PATCH", "/api/me", {}, { token: person.token });
-    expect((await empty.json<{ user: User }>()).user.name).toBe("Grace Hopper");
+    expect((await bodyOf(empty, meResultSchema)).user.name).toBe("Grace Hopper");
   });
 
   it.each([

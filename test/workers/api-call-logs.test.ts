@@ -2,8 +2,8 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { withDb } from "../../src/db/client";
 import { callLogs } from "../../src/db/schema";
-import type { CallLogList } from "../../src/protocol/rest";
-import { call, createCall, errorOf, send, signUp, warmUp } from "./support/api-helpers";
+import { type CallLogList, callLogListSchema } from "../../src/protocol/rest";
+import { bodyOf, call, createCall, errorOf, send, signUp, warmUp } from "./support/api-helpers";
 
 beforeAll(warmUp, 30_000);
 
@@ -54,7 +54,7 @@ describe("GET /api/call-logs", () => {
     ]);
     const response = await send("GET", "/api/call-logs", undefined, { token: person.token });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({
+    expect(await bodyOf(response, callLogListSchema)).toEqual({
       call_logs: [
         {
           call_id: null,
@@ -104,9 +104,10 @@ describe("GET /api/call-logs", () => {
     let pages = 0;
     do {
       const query: string = cursor ? `?limit=2&cursor=${encodeURIComponent(cursor)}` : "?limit=2";
-      const page: CallLogList = await (
-        await send("GET", `/api/call-logs${query}`, undefined, { token: person.token })
-      ).json<CallLogList>();
+      const page: CallLogList = await bodyOf(
+        await send("GET", `/api/call-logs${query}`, undefined, { token: person.token }),
+        callLogListSchema,
+      );
       titles.push(...page.call_logs.map((log) => log.call_title));
       cursor = page.next_cursor;
       pages += 1;
@@ -123,7 +124,7 @@ describe("GET /api/call-logs", () => {
       { callId: null, title: "Mine", role: "host", joinedAt: new Date(), minutes: 1, count: 1 },
     ]);
     const response = await send("GET", "/api/call-logs", undefined, { token: other.token });
-    expect(await response.json()).toEqual({ call_logs: [], next_cursor: null });
+    expect(await bodyOf(response, callLogListSchema)).toEqual({ call_logs: [], next_cursor: null });
   });
 
   it("needs a signed-in user and a valid cursor", async () => {

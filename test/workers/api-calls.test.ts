@@ -1,7 +1,13 @@
 import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Call, CallList, PublicCall } from "../../src/protocol/rest";
-import { call, createCall, errorOf, ORIGIN, send, signUp, warmUp } from "./support/api-helpers";
+import {
+  type CallList,
+  callListSchema,
+  callResultSchema,
+  publicCallResultSchema,
+  ticketResultSchema,
+} from "../../src/protocol/rest";
+import { bodyOf, call, createCall, errorOf, ORIGIN, send, signUp, warmUp } from "./support/api-helpers";
 import { forgedAccessTokens } from "./support/forged-tokens";
 
 beforeAll(warmUp, 30_000);
@@ -21,7 +27,7 @@ describe("POST /api/calls", () => {
       { token: host.token },
     );
     expect(response.status).toBe(201);
-    const { call: created } = await response.json<{ call: Call }>();
+    const { call: created } = await bodyOf(response, callResultSchema);
     expect(created).toEqual({
       id: expect.any(String),
       link: expect.stringMatching(/^weekly-sync-cafe-unicode-[a-z2-7]{16}$/),
@@ -92,7 +98,7 @@ describe("POST /api/calls", () => {
     expect(created.title).toBe(title);
     expect(created.description).toBe(description);
     const lookup = await call(`/api/calls/${created.link}`);
-    expect((await lookup.json<{ call: PublicCall }>()).call.title).toBe(title);
+    expect((await bodyOf(lookup, publicCallResultSchema)).call.title).toBe(title);
   });
 });
 
@@ -106,7 +112,7 @@ describe("GET /api/calls/:link", () => {
     });
     const response = await call(`/api/calls/${created.link}`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({
+    expect(await bodyOf(response, publicCallResultSchema)).toEqual({
       call: { link: created.link, title: "Open day", host: { name: "Visible Host" }, allow_guests: true },
     });
   });
@@ -134,7 +140,7 @@ describe("GET /api/calls", () => {
       const query: string = cursor ? `?limit=2&cursor=${encodeURIComponent(cursor)}` : "?limit=2";
       const response = await send("GET", `/api/calls${query}`, undefined, { token: host.token });
       expect(response.status).toBe(200);
-      const page: CallList = await response.json<CallList>();
+      const page: CallList = await bodyOf(response, callListSchema);
       expect(page.calls.length).toBeLessThanOrEqual(2);
       seen.push(...page.calls.map((c) => c.title));
       for (const item of page.calls) expect(item.host.id).toBe(host.user.id);
@@ -148,7 +154,7 @@ describe("GET /api/calls", () => {
   it("uses a default page size and answers an empty list for a new person", async () => {
     const host = await signUp();
     const response = await send("GET", "/api/calls", undefined, { token: host.token });
-    expect(await response.json()).toEqual({ calls: [], next_cursor: null });
+    expect(await bodyOf(response, callListSchema)).toEqual({ calls: [], next_cursor: null });
   });
 
   it("refuses a forged cursor and a bad limit with 422", async () => {
@@ -176,7 +182,7 @@ describe("PATCH /api/calls/:link", () => {
       { token: host.token },
     );
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({
+    expect(await bodyOf(response, callResultSchema)).toEqual({
       call: {
         ...created,
         title: "After",
@@ -218,7 +224,7 @@ describe("another person's call", () => {
     const intruder = await signUp();
     const created = await createCall(host, { title: "Private" });
     const list = await send("GET", "/api/calls", undefined, { token: intruder.token });
-    expect((await list.json<CallList>()).calls).toEqual([]);
+    expect((await bodyOf(list, callListSchema)).calls).toEqual([]);
     const patch = await send(
       "PATCH",
       `/api/calls/${created.link}`,
@@ -230,7 +236,7 @@ describe("another person's call", () => {
     const del = await send("DELETE", `/api/calls/${created.link}`, undefined, { token: intruder.token });
     expect(del.status).toBe(403);
     const lookup = await call(`/api/calls/${created.link}`);
-    expect((await lookup.json<{ call: PublicCall }>()).call.title).toBe("Private");
+    expect((await bodyOf(lookup, publicCallResultSchema)).call.title).toBe("Private");
   });
 
   it("cannot be changed or deleted without signing in (401)", async () => {
@@ -246,7 +252,7 @@ describe("DELETE /api/calls/:link", () => {
     const host = await signUp();
     const created = await createCall(host, { allow_guests: true });
     const ticket = await send("POST", `/api/calls/${created.link}/ticket`, {}, { token: host.token });
-    const { ws_url, ticket: token } = await ticket.json<{ ws_url: string; ticket: string }>();
+    const { ws_url, ticket: token } = await bodyOf(ticket, ticketResultSchema);
     const socketUrl = `${ws_url.replace(/^wss?:/, "https:")}?ticket=${encodeURIComponent(token)}`;
     const upgrade = await exports.default.fetch(
       new Request(socketUrl, { headers: { Upgrade: "websocket" } }),
@@ -285,7 +291,7 @@ describe("DELETE /api/calls/:link", () => {
     const response = await send("DELETE", `/api/calls/${created.link}`, undefined, { token: host.token });
     expect(response.status).toBe(204);
     const list = await send("GET", "/api/calls", undefined, { token: host.token });
-    expect((await list.json<CallList>()).calls).toEqual([]);
+    expect((await bodyOf(list, callListSchema)).calls).toEqual([]);
   });
 });
 
@@ -312,6 +318,6 @@ describe("every endpoint that needs a user", () => {
       }
     }
     const lookup = await call(`/api/calls/${created.link}`);
-    expect((await lookup.json<{ call: PublicCall }>()).call.title).toBe("Team sync");
+    expect((await bodyOf(lookup, publicCallResultSchema)).call.title).toBe("Team sync");
   });
 });

@@ -4,8 +4,8 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import { issueAccessToken } from "../../src/domain/access-tokens";
 import { iceServersFor } from "../../src/domain/ice-servers";
 import { issueTicket, verifyTicket } from "../../src/domain/tickets";
-import type { IceServersResult, TicketResult } from "../../src/protocol/rest";
-import { call, createCall, errorOf, send, signUp, warmUp } from "./support/api-helpers";
+import { callResultSchema, iceServersResultSchema, ticketResultSchema } from "../../src/protocol/rest";
+import { bodyOf, call, createCall, errorOf, send, signUp, warmUp } from "./support/api-helpers";
 import { forgedAccessTokens } from "./support/forged-tokens";
 
 beforeAll(warmUp, 30_000);
@@ -18,7 +18,7 @@ describe("POST /api/calls/:link/ticket", () => {
       token: host.token,
     });
     expect(response.status).toBe(200);
-    const body = await response.json<TicketResult>();
+    const body = await bodyOf(response, ticketResultSchema);
     expect(body).toEqual({
       ticket: expect.any(String),
       expires_in: 60,
@@ -49,11 +49,11 @@ describe("POST /api/calls/:link/ticket", () => {
         cf: { continent: "EU", country: "PL" },
       }),
     );
-    const { call: made } = await created.json<{ call: { link: string } }>();
+    const { call: made } = await bodyOf(created, callResultSchema);
     const response = await send("POST", `/api/calls/${made.link}/ticket`, undefined, { token: host.token });
     const claims = await verifyTicket(
       env.JWT_SECRET,
-      (await response.json<TicketResult>()).ticket,
+      (await bodyOf(response, ticketResultSchema)).ticket,
       made.link,
     );
     expect(claims?.location_hint).toBe("eeur");
@@ -71,7 +71,7 @@ describe("POST /api/calls/:link/ticket", () => {
     );
     const claims = await verifyTicket(
       env.JWT_SECRET,
-      (await response.json<TicketResult>()).ticket,
+      (await bodyOf(response, ticketResultSchema)).ticket,
       created.link,
     );
     expect(claims).toMatchObject({
@@ -91,7 +91,7 @@ describe("POST /api/calls/:link/ticket", () => {
     expect(response.status).toBe(200);
     const claims = await verifyTicket(
       env.JWT_SECRET,
-      (await response.json<TicketResult>()).ticket,
+      (await bodyOf(response, ticketResultSchema)).ticket,
       created.link,
     );
     expect(claims).toMatchObject({
@@ -152,9 +152,10 @@ describe("POST /api/calls/:link/ticket", () => {
   it("opens the call's room socket with the ticket, and the room refuses a forged one", async () => {
     const host = await signUp();
     const created = await createCall(host);
-    const { ticket, ws_url } = await (
-      await send("POST", `/api/calls/${created.link}/ticket`, {}, { token: host.token })
-    ).json<TicketResult>();
+    const { ticket, ws_url } = await bodyOf(
+      await send("POST", `/api/calls/${created.link}/ticket`, {}, { token: host.token }),
+      ticketResultSchema,
+    );
     const url = `${ws_url.replace(/^wss:/, "https:")}?ticket=`;
     const ok = await exports.default.fetch(new Request(url + ticket, { headers: { Upgrade: "websocket" } }));
     expect(ok.status).toBe(101);
@@ -173,7 +174,7 @@ describe("GET /api/ice-servers", () => {
     const person = await signUp();
     const response = await send("GET", "/api/ice-servers", undefined, { token: person.token });
     expect(response.status).toBe(200);
-    const body = await response.json<IceServersResult>();
+    const body = await bodyOf(response, iceServersResultSchema);
     expect(body.ice_servers).toEqual([{ urls: "stun:stun.cloudflare.com:3478" }]);
     expect(Date.parse(body.expires_at)).toBeGreaterThan(Date.now());
     expect(response.headers.get("Cache-Control")).toBe("no-store");
@@ -182,9 +183,10 @@ describe("GET /api/ice-servers", () => {
   it("accepts a call ticket (a guest has no access token)", async () => {
     const host = await signUp();
     const created = await createCall(host, { allow_guests: true });
-    const { ticket } = await (
-      await send("POST", `/api/calls/${created.link}/ticket`, { display_name: "Gus" })
-    ).json<TicketResult>();
+    const { ticket } = await bodyOf(
+      await send("POST", `/api/calls/${created.link}/ticket`, { display_name: "Gus" }),
+      ticketResultSchema,
+    );
     const response = await send("GET", "/api/ice-servers", undefined, { token: ticket });
     expect(response.status).toBe(200);
   });

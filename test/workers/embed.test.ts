@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { EMBED_SCRIPT, EMBED_SCRIPT_ETAG } from "../../src/embed/script.generated";
-import { call, createCall, errorOf, send, signUp, warmUp } from "./support/api-helpers";
+import { callResultSchema } from "../../src/protocol/rest";
+import { bodyOf, call, createCall, errorOf, send, signUp, warmUp } from "./support/api-helpers";
 
 beforeAll(warmUp, 30_000);
 
@@ -131,7 +132,7 @@ describe("changing a call's embed origins", () => {
       { token: host.token },
     );
     expect(response.status).toBe(200);
-    const body = await response.json<{ call: { embed_origins: string[] } }>();
+    const body = await bodyOf(response, callResultSchema);
     expect(body.call.embed_origins).toEqual([
       "https://shop.example.com",
       "https://a.example:8443",

@@ -1,8 +1,9 @@
 // Postgres outages, against the fault bridge (see test/global-setup.ts): never beside ordinary tests.
 import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { TicketResult } from "../../src/protocol/rest";
+import { ticketResultSchema } from "../../src/protocol/rest";
 import {
+  bodyOf,
   call,
   clientPassword,
   createCall,
@@ -89,7 +90,7 @@ describe("when Postgres is down", () => {
     }
     const ticket = await send("POST", `/api/calls/${created.link}/ticket`, { display_name: "G" });
     expect(ticket.status).toBe(200);
-    expect((await ticket.json<TicketResult>()).expires_in).toBe(60);
+    expect((await bodyOf(ticket, ticketResultSchema)).expires_in).toBe(60);
     expect((await send("GET", "/api/me", undefined, { token: host.token })).status).toBe(200);
   }, 90_000);
 });

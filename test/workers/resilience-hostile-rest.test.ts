@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { errorBodySchema } from "../../src/protocol/errors";
-import type { Call } from "../../src/protocol/rest";
-import { call, createCall, send, signUp, type TestUser, warmUp } from "./support/api-helpers";
+import { type Call, meResultSchema, publicCallResultSchema } from "../../src/protocol/rest";
+import { bodyOf, call, createCall, send, signUp, type TestUser, warmUp } from "./support/api-helpers";
 import { anyJson, hostileBody, hostileValue, Tally, type WireBody } from "./support/fuzz-inputs";
 import { scaled } from "./support/fuzz-soak";
 
@@ -200,13 +200,13 @@ describe("every REST endpoint under hostile input answers with a clear client er
   it("loses nothing: after the barrage the account, its session and its call all still work", async () => {
     const me = await send("GET", "/api/me", undefined, { token: host.token });
     expect(me.status).toBe(200);
-    expect((await me.json<{ user: { email: string } }>()).user.email).toBe(host.email);
+    expect((await bodyOf(me, meResultSchema)).user.email).toBe(host.email);
     const login = await send("POST", "/api/auth/login", { email: host.email, password: host.password });
     expect(login.status).toBe(200);
     await login.body?.cancel();
     const found = await call(`/api/calls/${hostedCall.link}`);
     expect(found.status).toBe(200);
-    expect((await found.json<{ call: { link: string } }>()).call.link).toBe(hostedCall.link);
+    expect((await bodyOf(found, publicCallResultSchema)).call.link).toBe(hostedCall.link);
     const refreshed = await send("POST", "/api/auth/refresh", undefined, { cookie: host.cookie });
     expect(refreshed.status).toBe(200);
     await refreshed.body?.cancel();
@@ -225,14 +225,11 @@ describe("spoofing text in names, titles and descriptions", () => {
   it("sign-up, a name change, a guest's ticket name and a call title or description refuse them with 422", async () => {
     const guestCall = hostedCall.link;
     const nameOf = async () =>
-      (
-        await (
-          await send("GET", "/api/me", undefined, { token: host.token })
-        ).json<{ user: { name: string } }>()
-      ).user.name;
+      (await bodyOf(await send("GET", "/api/me", undefined, { token: host.token }), meResultSchema)).user
+        .name;
     const nameBefore = await nameOf();
     const titleOf = async () =>
-      (await (await send("GET", `/api/calls/${guestCall}`)).json<{ call: { title: string } }>()).call.title;
+      (await bodyOf(await send("GET", `/api/calls/${guestCall}`), publicCallResultSchema)).call.title;
     // The fuzzing above may have left the call with any valid title or settings: put it back first.
     const reset = await send(
       "PATCH",
@@ -272,7 +269,7 @@ describe("spoofing text in names, titles and descriptions", () => {
   it("a decomposed name is stored in NFC", async () => {
     const response = await send("PATCH", "/api/me", { name: "Rene\u0301e" }, { token: host.token });
     expect(response.status).toBe(200);
-    expect((await response.json<{ user: { name: string } }>()).user.name).toBe("Ren\u00e9e");
+    expect((await bodyOf(response, meResultSchema)).user.name).toBe("Ren\u00e9e");
     await send("PATCH", "/api/me", { name: "Fuzz Host" }, { token: host.token });
   });
 });

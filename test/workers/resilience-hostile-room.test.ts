@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { issueTicket } from "../../src/domain/tickets";
 import { MAX_FRAME_BYTES, type ServerFrame } from "../../src/protocol/room";
-import { MAX_SOCKETS_PER_IDENTITY } from "../../src/room/CallRoom";
+import { MAX_SOCKETS_PER_IDENTITY } from "../../src/room/lifecycle";
 import { errorOf } from "./support/api-helpers";
 import { badFrame, type WireFrame } from "./support/fuzz-frames";
 import { Tally } from "./support/fuzz-inputs";

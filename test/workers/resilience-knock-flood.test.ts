@@ -1,7 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { MAX_KNOCK_OFFER_LENGTH, WAITING_ROOM_CAPACITY } from "../../src/protocol/room";
-import { MAX_SOCKETS_PER_IDENTITY } from "../../src/room/CallRoom";
+import { MAX_SOCKETS_PER_IDENTITY } from "../../src/room/lifecycle";
 import type { RoomStorage } from "../../src/room/storage";
 import { scaled } from "./support/fuzz-soak";
 import { claimsFor, newCall, RoomClient, roomStub } from "./support/room-client";

@@ -1,8 +1,8 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import type { AuthResult, TicketResult } from "../../src/protocol/rest";
+import { authResultSchema, ticketResultSchema } from "../../src/protocol/rest";
 import type { ServerFrame } from "../../src/protocol/room";
-import { clientPassword, createCall, send, signUp, uniqueEmail, warmUp } from "./support/api-helpers";
+import { bodyOf, clientPassword, createCall, send, signUp, uniqueEmail, warmUp } from "./support/api-helpers";
 import { scaled } from "./support/fuzz-soak";
 import {
   advanceRoomClock,
@@ -258,7 +258,7 @@ describe("load", () => {
           const response = await send("POST", "/api/auth/login", { email, password });
           return {
             status: response.status,
-            body: response.status === 200 ? await response.json<AuthResult>() : null,
+            body: response.status === 200 ? await bodyOf(response, authResultSchema) : null,
           };
         }),
       ),
@@ -271,7 +271,7 @@ describe("load", () => {
         timed(async () => {
           const token = l.value.body?.access_token ?? "";
           const response = await send("POST", `/api/calls/${target.link}/ticket`, {}, { token });
-          const body = response.status === 200 ? await response.json<TicketResult>() : null;
+          const body = response.status === 200 ? await bodyOf(response, ticketResultSchema) : null;
           return { status: response.status, ticket: body?.ticket };
         }),
       ),

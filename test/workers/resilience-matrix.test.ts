@@ -3,9 +3,18 @@ import { decodeJwt, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { issueAccessToken } from "../../src/domain/access-tokens";
 import { issueTicket } from "../../src/domain/tickets";
-import type { Call, TicketResult } from "../../src/protocol/rest";
+import { type Call, ticketResultSchema } from "../../src/protocol/rest";
 import type { ClientFrame, ServerFrame } from "../../src/protocol/room";
-import { call, createCall, errorOf, send, signUp, type TestUser, warmUp } from "./support/api-helpers";
+import {
+  bodyOf,
+  call,
+  createCall,
+  errorOf,
+  send,
+  signUp,
+  type TestUser,
+  warmUp,
+} from "./support/api-helpers";
 import { Tally } from "./support/fuzz-inputs";
 import { claimsFor, newCall, RoomClient, socketUrl, type TestCall } from "./support/room-client";
 
@@ -57,7 +66,7 @@ beforeAll(async () => {
   const membersOnly = await createCall(host, { title: "Members only", allow_guests: false });
   await createCall(otherHost, { title: "Elsewhere" });
   const ticket = await send("POST", `/api/calls/${target.link}/ticket`, { display_name: "Gil Guest" });
-  const guestTicket = (await ticket.json<TicketResult>()).ticket;
+  const guestTicket = (await bodyOf(ticket, ticketResultSchema)).ticket;
   const { sub, sid } = decodeJwt(host.token) as { sub: string; sid: string };
   const expired = await issueAccessToken(
     env.JWT_SECRET,
@@ -220,7 +229,7 @@ const REST_ROWS: RestRow[] = [
           token ? {} : { display_name: "Gil" },
           token ? { token } : {},
         );
-        return (await r.json<TicketResult>()).ticket;
+        return (await bodyOf(r, ticketResultSchema)).ticket;
       };
       const ticket =
         actor === "guest"

@@ -1,7 +1,16 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import type { CallLog } from "../../src/protocol/rest";
-import { call, createCall, errorOf, send, signUp, type TestUser, warmUp } from "./support/api-helpers";
+import { type CallLog, callLogListSchema } from "../../src/protocol/rest";
+import {
+  bodyOf,
+  call,
+  createCall,
+  errorOf,
+  send,
+  signUp,
+  type TestUser,
+  warmUp,
+} from "./support/api-helpers";
 import { databaseDown, databaseUp } from "./support/database";
 import {
   advanceRoomClock,
@@ -18,7 +27,7 @@ vi.setConfig({ testTimeout: 120_000 });
 async function logsOf(user: TestUser, callId: string): Promise<CallLog[]> {
   const response = await send("GET", "/api/call-logs", undefined, { token: user.token });
   expect(response.status).toBe(200);
-  const { call_logs } = await response.json<{ call_logs: CallLog[] }>();
+  const { call_logs } = await bodyOf(response, callLogListSchema);
   return call_logs.filter((log) => log.call_id === callId);
 }
 

@@ -2,8 +2,9 @@ import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { decodeJwt } from "jose";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
-import type { AuthResult, TicketResult } from "../../src/protocol/rest";
+import { authResultSchema, callResultSchema, ticketResultSchema } from "../../src/protocol/rest";
 import {
+  bodyOf,
   call,
   clientPassword,
   createCall,
@@ -90,7 +91,7 @@ describe("no secret in the logs", () => {
     const password = clientPassword();
     const signup = await send("POST", "/api/auth/signup", { name: "Log Watch", email, password });
     const cookie = refreshCookie(signup);
-    const { access_token: token } = await signup.json<AuthResult>();
+    const { access_token: token } = await bodyOf(signup, authResultSchema);
     const login = await send("POST", "/api/auth/login", { email, password });
     const loginCookie = refreshCookie(login);
     await login.body?.cancel();
@@ -99,9 +100,9 @@ describe("no secret in the logs", () => {
     // The rotated-out token presented again: the whole family is revoked (a logged security event).
     await (await send("POST", "/api/auth/refresh", undefined, { cookie })).body?.cancel();
     const created = await send("POST", "/api/calls", { title: "Logged" }, { token });
-    const link = (await created.json<{ call: { link: string; id: string } }>()).call.link;
+    const link = (await bodyOf(created, callResultSchema)).call.link;
     const ticketResponse = await send("POST", `/api/calls/${link}/ticket`, {}, { token });
-    const { ticket } = await ticketResponse.json<TicketResult>();
+    const { ticket } = await bodyOf(ticketResponse, ticketResultSchema);
     const claims = decodeJwt(ticket) as unknown as Parameters<typeof RoomClient.join>[0];
     const socket = await RoomClient.join(claims);
     await socket.next("host_joined_room");
@@ -280,7 +281,7 @@ describe("cookies and tokens", () => {
     const created = await createCall(host, { title: "Urls", allow_guests: true });
     expect(created.join_url).not.toMatch(/token|ticket|eyJ/);
     const ticketResponse = await send("POST", `/api/calls/${created.link}/ticket`, {}, { token: host.token });
-    const result = await ticketResponse.json<TicketResult>();
+    const result = await bodyOf(ticketResponse, ticketResultSchema);
     expect(result.ws_url).toBe(`wss://vcme.test/api/calls/${created.link}/ws`);
     expect(result.expires_in).toBe(60);
     const { exp, iat } = decodeJwt(result.ticket);

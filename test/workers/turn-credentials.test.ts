@@ -8,8 +8,8 @@ import { afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { iceServersFor, ownTurnTtl, turnPassword } from "../../src/domain/ice-servers";
 import type { Env } from "../../src/env";
 import { createApp } from "../../src/http/app";
-import type { IceServersResult, TicketResult } from "../../src/protocol/rest";
-import { createCall, ORIGIN, send, signUp, warmUp } from "./support/api-helpers";
+import { type IceServersResult, ticketResultSchema } from "../../src/protocol/rest";
+import { bodyOf, createCall, ORIGIN, send, signUp, warmUp } from "./support/api-helpers";
 
 beforeAll(warmUp, 30_000);
 afterEach(() => {
@@ -136,9 +136,10 @@ describe("GET /api/ice-servers with a TURN server of one's own", () => {
       });
     const host = await signUp("Host Tara");
     const created = await createCall(host, { allow_guests: true });
-    const { ticket } = await (
-      await send("POST", `/api/calls/${created.link}/ticket`, { display_name: "Gus" })
-    ).json<TicketResult>();
+    const { ticket } = await bodyOf(
+      await send("POST", `/api/calls/${created.link}/ticket`, { display_name: "Gus" }),
+      ticketResultSchema,
+    );
     for (const token of [ticket, host.token]) {
       const response = await ask(token);
       expect(response.status).toBe(200);

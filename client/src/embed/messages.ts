@@ -2,8 +2,6 @@
 // (client/src/embed/bridge.ts). Both sides check every message by hand (no zod: embed.js must stay a few
 // KB with no dependencies) and ignore anything that does not fit. docs/embedding.md documents it.
 
-/** Marks our messages among everything else a page may receive (other widgets, extensions). */
-export const MESSAGE_TAG = "vcme";
 /** The message format's version; a new format gets a new number and a new /embed/vN.js. */
 export const MESSAGE_VERSION = 1;
 

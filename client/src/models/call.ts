@@ -414,8 +414,6 @@ export function createCallModel(deps: CallModelDeps) {
     endForEveryone() {
       send({ event_type: "end_call", payload: {} });
     },
-    /** Cuts the signaling socket as a network fault would (the seat is resumed). */
-    dropSocket: () => socket.drop(),
     dispose() {
       if (!isFinal(state.peek().phase)) socket.sendFirst({ event_type: "leave_room", payload: {} });
       teardown();

@@ -1,6 +1,7 @@
 import { effect, useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { useLocation } from "preact-iso";
+import { decodeBase64Url } from "../../../src/protocol/base64url";
 import {
   ApiRequestError,
   api,
@@ -263,7 +264,7 @@ function ticketIsHost(token: string): boolean {
   const payload = token.split(".")[1];
   if (!payload) return false;
   try {
-    const claims: unknown = JSON.parse(atob(payload.replaceAll("-", "+").replaceAll("_", "/")));
+    const claims: unknown = JSON.parse(decodeBase64Url(payload));
     if (typeof claims !== "object" || claims === null || !("sub" in claims) || !("host_user_id" in claims))
       return false;
     return typeof claims.sub === "string" && claims.sub === claims.host_user_id;

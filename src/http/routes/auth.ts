@@ -45,7 +45,7 @@ function signedOut(c: Context<AppEnv>): void {
 }
 
 /** `/api/auth/*`: sign-up, login, refresh-token rotation and logout. */
-export const auth = new Hono<AppEnv>()
+export const authRoutes = new Hono<AppEnv>()
   .post("/signup", async (c) => {
     await enforceRateLimit(c.env, "signup_ip", clientIp(c));
     const body = await jsonBody(c, signupBodySchema);

@@ -6,7 +6,7 @@ import { queryOf } from "../middleware/validation";
 import { pageOf } from "./calls";
 
 /** `GET /api/call-logs`: the signed-in person's call history, newest first. */
-export const callLogs = new Hono<UserEnv>().get("/", requireUser(), async (c) => {
+export const callLogsRoutes = new Hono<UserEnv>().get("/", requireUser(), async (c) => {
   const { after, limit } = pageOf(queryOf(c, pageQuerySchema));
   const page = await listCallLogs(await c.var.db(), c.var.user.userId, after, limit);
   return c.json({ call_logs: page.callLogs, next_cursor: page.nextCursor });

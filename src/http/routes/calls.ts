@@ -17,7 +17,7 @@ import { createCallBodySchema, linkSchema, pageQuerySchema, updateCallBodySchema
 import { ApiError } from "../errors";
 import { requireUser, type UserEnv, unauthorized } from "../middleware/auth";
 import { jsonBody, paramOf, queryOf } from "../middleware/validation";
-import { ticketRoute } from "./tickets";
+import { ticketRoutes } from "./tickets";
 
 const ROOM_TERMINATE_TIMEOUT_MS = 3_000;
 
@@ -48,7 +48,7 @@ export function pageOf(query: { cursor?: string | undefined; limit?: number | un
 }
 
 /** `/api/calls`: create, list, look up, change and delete calls; tickets to join them. */
-export const calls = new Hono<UserEnv>()
+export const callsRoutes = new Hono<UserEnv>()
   .post("/", requireUser(), async (c) => {
     const body = await jsonBody(c, createCallBodySchema);
     const db = await c.var.db();
@@ -108,4 +108,4 @@ export const calls = new Hono<UserEnv>()
     }
     return c.body(null, 204);
   })
-  .route("/", ticketRoute);
+  .route("/", ticketRoutes);

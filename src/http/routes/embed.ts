@@ -1,9 +1,8 @@
-import { eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import { isConnectionError, withDb } from "../../db/client";
-import { calls } from "../../db/schema";
+import { embedOriginsOf } from "../../domain/calls";
 import { EMBED_SCRIPT, EMBED_SCRIPT_ETAG } from "../../embed/script.generated";
-import { embedOriginsSchema, linkSchema } from "../../protocol/rest";
+import { linkSchema } from "../../protocol/rest";
 import type { AppEnv } from "../context";
 import { appCsp } from "../middleware/security-headers";
 
@@ -22,31 +21,20 @@ export function embedCsp(host: string, origins: readonly string[]): string {
 }
 
 /**
- * The origins allowed to frame the call at `link`: one indexed single-column query, uncached so a host's
- * change applies on the next load. Unknown calls, malformed links, stored values that are no longer valid
- * origins and an unreachable database all give no origins: the page then fails closed (unframeable).
+ * The origins allowed to frame the call at `link` (`embedOriginsOf`), uncached so a host's change applies
+ * on the next load. A malformed link and an unreachable database also give no origins: the page then fails
+ * closed (unframeable).
  */
 async function allowedOrigins(env: AppEnv["Bindings"], link: string | undefined): Promise<string[]> {
   const parsedLink = linkSchema.safeParse(link);
   if (!parsedLink.success) return [];
-  let stored: string[] | undefined;
   try {
-    stored = await withDb(env, async (db) => {
-      const [row] = await db
-        .select({ embedOrigins: calls.embedOrigins })
-        .from(calls)
-        .where(eq(calls.link, parsedLink.data))
-        .limit(1);
-      return row?.embedOrigins;
-    });
+    return await withDb(env, (db) => embedOriginsOf(db, parsedLink.data));
   } catch (error) {
     if (!isConnectionError(error)) throw error;
     console.warn("embed: database unavailable, serving the page unframeable");
     return [];
   }
-  // The value goes into a header; re-check it rather than trust what the table holds.
-  const origins = embedOriginsSchema.safeParse(stored ?? []);
-  return origins.success ? origins.data : [];
 }
 
 /** The built client's index.html, whatever path the embed page was asked under. */
@@ -80,7 +68,7 @@ function script(c: Context<AppEnv>, cache: string): Response {
  * `/embed.js`, `/embed/v1.js` (the script host pages load) and `/embed/:link` (the call page for an iframe,
  * framable only by the call's `embed_origins`). Any other `/embed…` page is served unframeable.
  */
-export const embed = new Hono<AppEnv>()
+export const embedRoutes = new Hono<AppEnv>()
   .get("/embed.js", (c) => script(c, SCRIPT_CACHE.alias))
   .get("/embed/v1.js", (c) => script(c, SCRIPT_CACHE.versioned))
   .get("/embed/:link", async (c) => {

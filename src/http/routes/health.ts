@@ -5,7 +5,7 @@ import { isConnectionError } from "../../db/client";
 import type { AppEnv } from "../context";
 
 /** `GET /api/health`: the Worker is up, and whether Postgres answers a query. */
-export const health = new Hono<AppEnv>().get("/", async (c) => {
+export const healthRoutes = new Hono<AppEnv>().get("/", async (c) => {
   let up = false;
   try {
     const db = await c.var.db();

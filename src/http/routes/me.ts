@@ -7,7 +7,7 @@ import { requireUser, type UserEnv, unauthorized } from "../middleware/auth";
 import { jsonBody } from "../middleware/validation";
 
 /** `/api/me`: the signed-in person's own account. */
-export const me = new Hono<UserEnv>()
+export const meRoutes = new Hono<UserEnv>()
   .use(requireUser())
   .get("/", async (c) => {
     const user = await findUser(await c.var.db(), c.var.user.userId);

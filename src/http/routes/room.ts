@@ -1,31 +1,15 @@
 import { Hono } from "hono";
+import { isLocationHint } from "../../domain/location";
 import { verifyTicket } from "../../domain/tickets";
 import { encodeIdentity, ROOM_IDENTITY_HEADER } from "../../room/identity";
 import type { AppEnv } from "../context";
 import { ApiError } from "../errors";
 
-const LOCATION_HINTS: ReadonlySet<string> = new Set<DurableObjectLocationHint>([
-  "wnam",
-  "enam",
-  "sam",
-  "weur",
-  "eeur",
-  "apac",
-  "apac-ne",
-  "apac-se",
-  "oc",
-  "afr",
-  "me",
-]);
-
-const isLocationHint = (hint: string | undefined): hint is DurableObjectLocationHint =>
-  hint !== undefined && LOCATION_HINTS.has(hint);
-
 /**
  * `GET /api/calls/:link/ws?ticket=…`: verifies the ticket before any upgrade, then hands the socket to
  * the call's own CallRoom (placed near the host) together with the verified identity.
  */
-export const roomSocket = new Hono<AppEnv>().get("/:link/ws", async (c) => {
+export const roomSocketRoutes = new Hono<AppEnv>().get("/:link/ws", async (c) => {
   const link = c.req.param("link");
   const ticket = c.req.query("ticket");
   const claims = ticket ? await verifyTicket(c.env.JWT_SECRET, ticket, link) : null;

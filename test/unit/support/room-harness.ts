@@ -1,5 +1,5 @@
 import type { ClientFrame, ServerEventType, ServerFrame, ServerFrameOf } from "../../../src/protocol/room";
-import { type RoomEvent, step } from "../../../src/room/machine";
+import { type RoomEvent, step } from "../../../src/room/dispatch";
 import {
   createRoomState,
   type Effect,

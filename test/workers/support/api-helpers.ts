@@ -1,6 +1,7 @@
 import { exports } from "cloudflare:workers";
+import type * as z from "zod";
 import { type ApiErrorBody, errorBodySchema } from "../../../src/protocol/errors";
-import type { AuthResult, Call } from "../../../src/protocol/rest";
+import { type AuthResult, authResultSchema, type Call, callResultSchema } from "../../../src/protocol/rest";
 
 export const ORIGIN = "https://vcme.test";
 
@@ -44,6 +45,19 @@ export async function errorOf(response: Response) {
   return (body as ApiErrorBody).error;
 }
 
+/**
+ * The body of an answer, checked against the contract's response schema (src/protocol/rest.ts) so the
+ * server and its schemas cannot drift apart; returned as sent, so assertions still see every field.
+ */
+export async function bodyOf<S extends z.ZodType>(response: Response, schema: S): Promise<z.infer<S>> {
+  const body: unknown = await response.json();
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    throw new Error(`not the contract's shape (${parsed.error.message}): ${JSON.stringify(body)}`);
+  }
+  return body as z.infer<S>;
+}
+
 /** A fresh, unique email so tests never share rows. */
 export function uniqueEmail(prefix = "user"): string {
   return `${prefix}-${crypto.randomUUID()}@example.test`;
@@ -77,7 +91,7 @@ export async function signUp(name = "Test Person"): Promise<TestUser> {
   const password = clientPassword();
   const response = await send("POST", "/api/auth/signup", { name, email, password });
   if (response.status !== 201) throw new Error(`sign-up failed: ${response.status} ${await response.text()}`);
-  const body = await response.json<AuthResult>();
+  const body = await bodyOf(response, authResultSchema);
   return { user: body.user, token: body.access_token, cookie: refreshCookie(response), email, password };
 }
 
@@ -86,5 +100,5 @@ export async function createCall(host: TestUser, body: Record<string, unknown> =
   const response = await send("POST", "/api/calls", { title: "Team sync", ...body }, { token: host.token });
   if (response.status !== 201)
     throw new Error(`create call failed: ${response.status} ${await response.text()}`);
-  return (await response.json<{ call: Call }>()).call;
+  return (await bodyOf(response, callResultSchema)).call;
 }
