@@ -23,7 +23,7 @@ function workersProject(
             DB_WS_PROXY: inject(proxy),
             // Short windows so the rate-limit tests trip and recover in seconds. IP rules only count
             // requests that carry CF-Connecting-IP, which only those tests send.
-            RATE_LIMITS: "signup_ip=3/2,login_ip=3/2,refresh_ip=3/2,ticket_ip=3/2",
+            RATE_LIMITS: "signup_ip=3/2,login_ip=3/2,login_account_ip=2/60,refresh_ip=3/2,ticket_ip=3/2",
             // `npm run test:soak` sets it: the resilience suites raise their counts and durations.
             VCME_SOAK: process.env.VCME_SOAK ?? "",
           },
