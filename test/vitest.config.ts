@@ -30,7 +30,15 @@ function workersProject(
         },
       })),
     ],
-    test: { name, globalSetup: ["test/global-setup.ts"], ...test },
+    test: {
+      name,
+      globalSetup: ["test/global-setup.ts"],
+      setupFiles: ["test/workers/support/warm-up.ts"],
+      // Real sockets and PostgreSQL on a shared, sometimes heavily loaded machine: more than the default 5 s
+      // (files that need longer set their own).
+      testTimeout: 30_000,
+      ...test,
+    },
   };
 }
 

@@ -1,10 +1,8 @@
 import { exports } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Call, CallList, PublicCall } from "../../src/protocol/rest";
-import { call, createCall, errorOf, ORIGIN, send, signUp, warmUp } from "./support/api-helpers";
+import { call, createCall, errorOf, ORIGIN, send, signUp } from "./support/api-helpers";
 import { forgedAccessTokens } from "./support/forged-tokens";
-
-beforeAll(warmUp, 30_000);
 
 describe("POST /api/calls", () => {
   it("creates a call with an unguessable slug link and answers 201 with the full call", async () => {

@@ -1,17 +1,6 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import {
-  call,
-  clientPassword,
-  createCall,
-  errorOf,
-  send,
-  signUp,
-  uniqueEmail,
-  warmUp,
-} from "./support/api-helpers";
+import { describe, expect, it } from "vitest";
+import { call, clientPassword, createCall, errorOf, send, signUp, uniqueEmail } from "./support/api-helpers";
 import { expectRateLimited, freshIp } from "./support/limits";
-
-beforeAll(warmUp, 30_000);
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,20 +1,9 @@
 // Postgres outages, against the fault bridge (see test/global-setup.ts): never beside ordinary tests.
 import { exports } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { TicketResult } from "../../src/protocol/rest";
-import {
-  call,
-  clientPassword,
-  createCall,
-  errorOf,
-  send,
-  signUp,
-  uniqueEmail,
-  warmUp,
-} from "./support/api-helpers";
+import { call, clientPassword, createCall, errorOf, send, signUp, uniqueEmail } from "./support/api-helpers";
 import { databaseDown, databaseUp } from "./support/database";
-
-beforeAll(warmUp, 30_000);
 
 const health = () => exports.default.fetch(new Request("https://vcme.test/api/health"));
 
