@@ -303,6 +303,12 @@ async function guestTicket(link: string): Promise<string> {
   return (await response.json<TicketResult>()).ticket;
 }
 
+/** A fresh account as the subject, sending `request` with its access token. */
+const perAccount = (request: (token: string) => Promise<Response>) => async () => {
+  const { token } = await signUp("Limited Person");
+  return () => request(token);
+};
+
 // The defaults of docs/api.md (the test config overrides only the per-IP rules of sign-up, login,
 // refresh and tickets).
 const LIMIT_ROWS: LimitRow[] = [
@@ -311,10 +317,7 @@ const LIMIT_ROWS: LimitRow[] = [
     limit: 30,
     windowSeconds: 60,
     ok: 200,
-    subject: async () => {
-      const { token } = await signUp("Ice Account");
-      return () => iceServersAs(token);
-    },
+    subject: perAccount((token) => iceServersAs(token)),
   },
   {
     what: "GET /api/ice-servers per guest ticket",
@@ -343,10 +346,7 @@ const LIMIT_ROWS: LimitRow[] = [
     limit: 60,
     windowSeconds: 3600,
     ok: 201,
-    subject: async () => {
-      const { token } = await signUp("Call Maker");
-      return () => send("POST", "/api/calls", { title: "One more" }, { token });
-    },
+    subject: perAccount((token) => send("POST", "/api/calls", { title: "One more" }, { token })),
   },
 ];
 
