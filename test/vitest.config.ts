@@ -23,14 +23,22 @@ function workersProject(
             DB_WS_PROXY: inject(proxy),
             // Short windows so the rate-limit tests trip and recover in seconds. IP rules only count
             // requests that carry CF-Connecting-IP, which only those tests send.
-            RATE_LIMITS: "signup_ip=3/2,login_ip=3/2,refresh_ip=3/2,ticket_ip=3/2",
+            RATE_LIMITS: "signup_ip=3/2,login_ip=3/2,login_account_ip=2/60,refresh_ip=3/2,ticket_ip=3/2",
             // `npm run test:soak` sets it: the resilience suites raise their counts and durations.
             VCME_SOAK: process.env.VCME_SOAK ?? "",
           },
         },
       })),
     ],
-    test: { name, globalSetup: ["test/global-setup.ts"], ...test },
+    test: {
+      name,
+      globalSetup: ["test/global-setup.ts"],
+      setupFiles: ["test/workers/support/warm-up.ts"],
+      // Real sockets and PostgreSQL on a shared, sometimes heavily loaded machine: more than the default 5 s
+      // (files that need longer set their own).
+      testTimeout: 30_000,
+      ...test,
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { withDb } from "../../src/db/client";
 import { sessions } from "../../src/db/schema";
 import { stretchPassword } from "../../src/protocol/password";
@@ -13,11 +13,8 @@ import {
   send,
   signUp,
   uniqueEmail,
-  warmUp,
 } from "./support/api-helpers";
 import { forgedAccessTokens } from "./support/forged-tokens";
-
-beforeAll(warmUp, 30_000);
 
 describe("POST /api/auth/signup", () => {
   it("creates an account and answers 201 with the user, an access token and the refresh cookie", async () => {

@@ -1,11 +1,9 @@
 import { env } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { withDb } from "../../src/db/client";
 import { callLogs } from "../../src/db/schema";
 import { type CallLogList, callLogListSchema } from "../../src/protocol/rest";
-import { bodyOf, call, createCall, errorOf, send, signUp, warmUp } from "./support/api-helpers";
-
-beforeAll(warmUp, 30_000);
+import { bodyOf, call, createCall, errorOf, send, signUp } from "./support/api-helpers";
 
 interface LogSeed {
   callId: string | null;

@@ -1,5 +1,5 @@
 import { exports } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   type CallList,
   callListSchema,
@@ -7,10 +7,8 @@ import {
   publicCallResultSchema,
   ticketResultSchema,
 } from "../../src/protocol/rest";
-import { bodyOf, call, createCall, errorOf, ORIGIN, send, signUp, warmUp } from "./support/api-helpers";
+import { bodyOf, call, createCall, errorOf, ORIGIN, send, signUp } from "./support/api-helpers";
 import { forgedAccessTokens } from "./support/forged-tokens";
-
-beforeAll(warmUp, 30_000);
 
 describe("POST /api/calls", () => {
   it("creates a call with an unguessable slug link and answers 201 with the full call", async () => {

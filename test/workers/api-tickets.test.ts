@@ -1,14 +1,12 @@
 import { env, exports } from "cloudflare:workers";
 import { decodeJwt } from "jose";
-import { beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { issueAccessToken } from "../../src/domain/access-tokens";
 import { iceServersFor } from "../../src/domain/ice-servers";
 import { issueTicket, verifyTicket } from "../../src/domain/tickets";
 import { callResultSchema, iceServersResultSchema, ticketResultSchema } from "../../src/protocol/rest";
-import { bodyOf, call, createCall, errorOf, send, signUp, warmUp } from "./support/api-helpers";
+import { bodyOf, call, createCall, errorOf, send, signUp } from "./support/api-helpers";
 import { forgedAccessTokens } from "./support/forged-tokens";
-
-beforeAll(warmUp, 30_000);
 
 describe("POST /api/calls/:link/ticket", () => {
   it("gives a signed-in user a 60 s ticket bound to the call, with everything the room needs", async () => {

@@ -1,9 +1,7 @@
 // The embed page during a Postgres outage, against the fault bridge (see test/global-setup.ts).
-import { beforeAll, describe, expect, it } from "vitest";
-import { call, createCall, signUp, warmUp } from "./support/api-helpers";
+import { describe, expect, it } from "vitest";
+import { call, createCall, signUp } from "./support/api-helpers";
 import { databaseDown, databaseUp } from "./support/database";
-
-beforeAll(warmUp, 30_000);
 
 const ancestors = (response: Response) =>
   response.headers

@@ -1,9 +1,7 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { EMBED_SCRIPT, EMBED_SCRIPT_ETAG } from "../../src/embed/script.generated";
 import { callResultSchema } from "../../src/protocol/rest";
-import { bodyOf, call, createCall, errorOf, send, signUp, warmUp } from "./support/api-helpers";
-
-beforeAll(warmUp, 30_000);
+import { bodyOf, call, createCall, errorOf, send, signUp } from "./support/api-helpers";
 
 function directive(response: Response, name: string): string | undefined {
   return response.headers

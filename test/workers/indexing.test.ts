@@ -1,7 +1,5 @@
-import { beforeAll, describe, expect, it } from "vitest";
-import { call, createCall, signUp, warmUp } from "./support/api-helpers";
-
-beforeAll(warmUp, 30_000);
+import { describe, expect, it } from "vitest";
+import { call, createCall, signUp } from "./support/api-helpers";
 
 // A call link is the capability to knock on a call: one pasted on a public page must not make the call
 // findable. These go through the Worker (its own routes and its fallback to the built client); the

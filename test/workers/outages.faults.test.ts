@@ -1,6 +1,6 @@
 // Postgres outages, against the fault bridge (see test/global-setup.ts): never beside ordinary tests.
 import { exports } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ticketResultSchema } from "../../src/protocol/rest";
 import {
   bodyOf,
@@ -11,11 +11,8 @@ import {
   send,
   signUp,
   uniqueEmail,
-  warmUp,
 } from "./support/api-helpers";
 import { databaseDown, databaseUp } from "./support/database";
-
-beforeAll(warmUp, 30_000);
 
 const health = () => exports.default.fetch(new Request("https://vcme.test/api/health"));
 

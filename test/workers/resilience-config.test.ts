@@ -2,15 +2,13 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
 import { SignJWT } from "jose";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { withDb } from "../../src/db/client";
 import type { Env } from "../../src/env";
 import { createApp } from "../../src/http/app";
-import { clientPassword, errorOf, ORIGIN, signUp, uniqueEmail, warmUp } from "./support/api-helpers";
+import { clientPassword, errorOf, ORIGIN, signUp, uniqueEmail } from "./support/api-helpers";
 
 vi.setConfig({ testTimeout: 60_000 });
-
-beforeAll(warmUp, 30_000);
 
 /** The real Worker app, run inside workerd with the test bindings changed by `overrides`. */
 async function fetchWith(overrides: Partial<Env>, path: string, init?: RequestInit): Promise<Response> {

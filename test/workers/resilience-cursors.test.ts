@@ -1,31 +1,19 @@
 import { env } from "cloudflare:workers";
 import { sql } from "drizzle-orm";
-import { afterEach, beforeAll, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { loggableError, withDb } from "../../src/db/client";
 import { encodeCursor } from "../../src/domain/pagination";
-import { errorOf, send, signUp, type TestUser, warmUp } from "./support/api-helpers";
+import { errorOf, send, signUp, type TestUser } from "./support/api-helpers";
+import { captureConsole } from "./support/console";
 
 vi.setConfig({ testTimeout: 60_000 });
 
 let person: TestUser;
 beforeAll(async () => {
-  await warmUp();
   person = await signUp("Cursor Forger");
 }, 60_000);
 
-let spies: MockInstance[] = [];
-const lines: string[] = [];
-beforeEach(() => {
-  lines.length = 0;
-  spies = (["log", "info", "warn", "error", "debug"] as const).map((level) =>
-    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
-      lines.push(args.map((a) => (a instanceof Error ? `${a.message} ${a.stack}` : String(a))).join(" "));
-    }),
-  );
-});
-afterEach(() => {
-  for (const spy of spies) spy.mockRestore();
-});
+const { lines } = captureConsole();
 
 /** Well-formed cursors (the right shape, base64url of a [timestamp, uuid] pair) that name no real moment. */
 const IMPOSSIBLE = [

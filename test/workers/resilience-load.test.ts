@@ -1,17 +1,9 @@
-import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { authResultSchema, ticketResultSchema } from "../../src/protocol/rest";
 import type { ServerFrame } from "../../src/protocol/room";
 import { bodyOf, clientPassword, createCall, send, signUp, uniqueEmail, warmUp } from "./support/api-helpers";
 import { scaled } from "./support/fuzz-soak";
-import {
-  advanceRoomClock,
-  claimsFor,
-  outboxSize,
-  RoomClient,
-  roomStub,
-  type TestCall,
-} from "./support/room-client";
+import { claimsFor, outboxSize, RoomClient, runAlarmAhead, type TestCall } from "./support/room-client";
 
 const ROOMS = 50;
 const PEOPLE_PER_ROOM = 4;
@@ -216,8 +208,7 @@ describe("load", () => {
     for (let round = 1; round <= 3 && left > 0; round++) {
       await Promise.all(
         calls.map(async (call) => {
-          await advanceRoomClock(call.link, round * 60 * 60_000);
-          await runDurableObjectAlarm(roomStub(call.link));
+          await runAlarmAhead(call.link, round * 60 * 60_000);
         }),
       );
       left = (await Promise.all(calls.map((call) => outboxSize(call.link)))).reduce((a, b) => a + b, 0);

@@ -16,6 +16,7 @@ import {
   warmUp,
 } from "./support/api-helpers";
 import { Tally } from "./support/fuzz-inputs";
+import { expectRateLimited, freshIp } from "./support/limits";
 import { claimsFor, newCall, RoomClient, socketUrl, type TestCall } from "./support/room-client";
 
 // Real sockets and PostgreSQL on a shared, sometimes heavily loaded machine.
@@ -288,6 +289,111 @@ describe("who may do what: REST endpoints × {stranger, guest, participant, othe
     const response = await call(`/api/calls/${world.doomed.link}`);
     expect(response.status).toBe(404);
     await response.body?.cancel();
+  });
+});
+
+// ---------------------------------------------------------------- limits
+
+/** A limited endpoint: `limit` requests of one subject go through, the next is refused, others' do not. */
+interface LimitRow {
+  what: string;
+  limit: number;
+  windowSeconds: number;
+  ok: number;
+  /** A fresh subject (an account, a guest ticket, an address) and a request counted against it. */
+  subject: () => Promise<() => Promise<Response>>;
+}
+
+const iceServersAs = (token: string, headers: Record<string, string> = {}) =>
+  send("GET", "/api/ice-servers", undefined, { token, headers });
+
+async function guestTicket(link: string): Promise<string> {
+  const response = await send("POST", `/api/calls/${link}/ticket`, { display_name: "Gil Guest" });
+  return (await bodyOf(response, ticketResultSchema)).ticket;
+}
+
+/** A fresh account as the subject, sending `request` with its access token. */
+const perAccount = (request: (token: string) => Promise<Response>) => async () => {
+  const { token } = await signUp("Limited Person");
+  return () => request(token);
+};
+
+// The defaults of docs/api.md (the test config overrides only the per-IP rules of sign-up, login,
+// refresh and tickets).
+const LIMIT_ROWS: LimitRow[] = [
+  {
+    what: "GET /api/ice-servers per account",
+    limit: 30,
+    windowSeconds: 60,
+    ok: 200,
+    subject: perAccount((token) => iceServersAs(token)),
+  },
+  {
+    what: "GET /api/ice-servers per guest ticket",
+    limit: 30,
+    windowSeconds: 60,
+    ok: 200,
+    subject: async () => {
+      const ticket = await guestTicket(world.target.link);
+      return () => iceServersAs(ticket);
+    },
+  },
+  {
+    what: "GET /api/ice-servers per address (three accounts behind it)",
+    limit: 60,
+    windowSeconds: 60,
+    ok: 200,
+    subject: async () => {
+      const ip = freshIp();
+      const tokens = (await Promise.all([signUp(), signUp(), signUp()])).map((person) => person.token);
+      let sent = 0;
+      return () => iceServersAs(tokens[sent++ % tokens.length] ?? "", { "CF-Connecting-IP": ip });
+    },
+  },
+  {
+    what: "POST /api/calls per account",
+    limit: 60,
+    windowSeconds: 3600,
+    ok: 201,
+    subject: perAccount((token) => send("POST", "/api/calls", { title: "One more" }, { token })),
+  },
+];
+
+describe("who is limited: each limit × {its subject over the limit, another subject}", () => {
+  for (const row of LIMIT_ROWS) {
+    it(`${row.what}: ${row.limit} per ${row.windowSeconds} s go through, the next gets 429 with Retry-After, another is unaffected`, async () => {
+      const [request, other] = await Promise.all([row.subject(), row.subject()]);
+      const statuses = await Promise.all(
+        Array.from({ length: row.limit }, async () => {
+          const response = await request();
+          await response.body?.cancel();
+          return response.status;
+        }),
+      );
+      expect(statuses.filter((status) => status !== row.ok)).toEqual([]);
+      await expectRateLimited(await request(), row.windowSeconds);
+      outcomes.add("limit 429");
+      const unaffected = await other();
+      expect(unaffected.status).toBe(row.ok);
+      await unaffected.body?.cancel();
+      outcomes.add(`limit ${row.ok}`);
+    });
+  }
+
+  it("GET /api/ice-servers: eight guests behind one address, each loading the call three times, are never refused", async () => {
+    const ip = freshIp();
+    const tickets = await Promise.all(Array.from({ length: 8 }, () => guestTicket(world.target.link)));
+    for (let load = 0; load < 3; load++) {
+      const statuses = await Promise.all(
+        tickets.map(async (ticket) => {
+          const response = await iceServersAs(ticket, { "CF-Connecting-IP": ip });
+          await response.body?.cancel();
+          return response.status;
+        }),
+      );
+      expect(statuses).toEqual(Array(8).fill(200));
+    }
+    outcomes.add("limit 200");
   });
 });
 

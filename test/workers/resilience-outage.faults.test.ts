@@ -1,4 +1,3 @@
-import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { type CallLog, callLogListSchema } from "../../src/protocol/rest";
 import {
@@ -12,14 +11,7 @@ import {
   warmUp,
 } from "./support/api-helpers";
 import { databaseDown, databaseUp } from "./support/database";
-import {
-  advanceRoomClock,
-  claimsFor,
-  outboxSize,
-  RoomClient,
-  roomStub,
-  type TestCall,
-} from "./support/room-client";
+import { claimsFor, outboxSize, RoomClient, runAlarmAhead, type TestCall } from "./support/room-client";
 
 // Real sockets and an outage on a shared, sometimes heavily loaded machine.
 vi.setConfig({ testTimeout: 120_000 });
@@ -128,19 +120,16 @@ describe("Postgres down during a live three-person call", () => {
       }
       const kept = await outboxSize(created.link);
       expect(kept).toBeGreaterThanOrEqual(6);
-      await advanceRoomClock(created.link, 60 * 60_000);
-      await runDurableObjectAlarm(roomStub(created.link));
+      await runAlarmAhead(created.link, 60 * 60_000);
       expect(await outboxSize(created.link)).toBe(kept);
     } finally {
       await databaseUp();
     }
 
     // Back up: the retry writes everything; running it again writes nothing twice.
-    await advanceRoomClock(created.link, 2 * 60 * 60_000);
-    await runDurableObjectAlarm(roomStub(created.link));
+    await runAlarmAhead(created.link, 2 * 60 * 60_000);
     expect(await outboxSize(created.link)).toBe(0);
-    await advanceRoomClock(created.link, 3 * 60 * 60_000);
-    await runDurableObjectAlarm(roomStub(created.link));
+    await runAlarmAhead(created.link, 3 * 60 * 60_000);
     const hostLogs = await logsOf(host, created.id);
     const annLogs = await logsOf(ann, created.id);
     expect(hostLogs.map((l) => [l.role, l.participant_count, l.call_title])).toEqual([

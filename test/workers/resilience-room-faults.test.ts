@@ -1,38 +1,24 @@
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { RESUME_GRACE_MS } from "../../src/protocol/room";
 import {
-  advanceRoomClock,
+  admittedCall,
   claimsFor,
   newCall,
   RoomClient,
   roomStub,
+  runAlarmAhead,
+  type Seat,
   type TestCall,
 } from "./support/room-client";
 
 // Real sockets on a shared, sometimes heavily loaded machine.
 vi.setConfig({ testTimeout: 60_000 });
 
-interface Seat {
-  client: RoomClient;
-  id: string;
-  token: string;
-}
-
 /** Hana (host) with Ann and the guest Gil admitted. */
 async function liveCall(call: TestCall) {
-  const hanaClient = await RoomClient.join(claimsFor(call, { name: "Hana", sub: call.hostUserId }));
-  const welcome = await hanaClient.next("host_joined_room");
-  const hana: Seat = { client: hanaClient, id: welcome.payload.self.id, token: welcome.payload.resume_token };
-  const admit = async (who: { name: string; guest?: boolean }): Promise<Seat> => {
-    const client = await RoomClient.join(claimsFor(call, who));
-    const id = (await client.next("waiting_room")).payload.self.id;
-    hana.client.send({ event_type: "accept_participant", payload: { participant_id: id } });
-    const accepted = await client.next("accepted_into_room");
-    return { client, id, token: accepted.payload.resume_token };
-  };
-  const ann = await admit({ name: "Ann" });
-  const gil = await admit({ name: "Gil", guest: true });
+  const { host: hana, people } = await admittedCall(call, { name: "Ann" }, { name: "Gil", guest: true });
+  const [ann, gil] = people;
   return { hana, ann, gil };
 }
 
@@ -157,8 +143,7 @@ describe("the host's socket killed", () => {
     await ann.client.next("participant_updated", (f) => f.payload.participant.id === hana.id);
     const bob = await RoomClient.join(claimsFor(call, { name: "Bob" }));
     const bobId = (await bob.next("waiting_room")).payload.self.id;
-    await advanceRoomClock(call.link, RESUME_GRACE_MS + 1_000);
-    expect(await runDurableObjectAlarm(roomStub(call.link))).toBe(true);
+    expect(await runAlarmAhead(call.link, RESUME_GRACE_MS + 1_000)).toBe(true);
     for (const seat of [ann, gil]) {
       expect((await seat.client.next("participant_left")).payload).toEqual({
         participant_id: hana.id,

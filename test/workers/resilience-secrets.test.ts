@@ -1,7 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { decodeJwt } from "jose";
-import { afterEach, beforeAll, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { authResultSchema, callResultSchema, ticketResultSchema } from "../../src/protocol/rest";
 import {
   bodyOf,
@@ -13,13 +13,11 @@ import {
   send,
   signUp,
   uniqueEmail,
-  warmUp,
 } from "./support/api-helpers";
+import { captureConsole } from "./support/console";
 import { RoomClient, roomStub } from "./support/room-client";
 
 vi.setConfig({ testTimeout: 60_000 });
-
-beforeAll(warmUp, 30_000);
 
 /** Every secret the Worker holds: none may reach a browser or a log line. */
 function secrets(): Record<string, string> {
@@ -72,19 +70,7 @@ describe("no secret in the client bundle", () => {
 });
 
 describe("no secret in the logs", () => {
-  let spies: MockInstance[] = [];
-  const lines: string[] = [];
-  beforeEach(() => {
-    lines.length = 0;
-    spies = (["log", "info", "warn", "error", "debug"] as const).map((level) =>
-      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
-        lines.push(args.map((a) => (a instanceof Error ? `${a.message} ${a.stack}` : String(a))).join(" "));
-      }),
-    );
-  });
-  afterEach(() => {
-    for (const spy of spies) spy.mockRestore();
-  });
+  const { lines, restore } = captureConsole();
 
   it("a whole session — sign-up, login, refresh, a call, a ticket, a room, bad input, logout — logs no secret or token", async () => {
     const email = uniqueEmail("logs");
@@ -133,7 +119,7 @@ describe("no secret in the logs", () => {
       "call ticket": ticket,
     };
     for (const [what, value] of Object.entries(forbidden)) expect(log.includes(value), what).toBe(false);
-    for (const spy of spies) spy.mockRestore();
+    restore();
     console.log(
       `secrets: ${lines.length} log lines from a full session checked for ${Object.keys(forbidden).length} ` +
         "secrets and tokens: 0 found",

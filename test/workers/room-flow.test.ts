@@ -6,9 +6,6 @@ import { CLOSE_CODES, MAX_KNOCK_OFFER_LENGTH, PING_FRAME, PONG_FRAME } from "../
 import type { RoomState } from "../../src/room/state";
 import { claimsFor, newCall, RoomClient, roomStub, socketUrl } from "./support/room-client";
 
-// Real sockets on a shared, sometimes heavily loaded machine: allow more than the default 5 s.
-vi.setConfig({ testTimeout: 30_000 });
-
 const upgrade = (url: string) =>
   exports.default.fetch(new Request(url, { headers: { Upgrade: "websocket" } }));
 

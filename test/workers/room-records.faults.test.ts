@@ -1,21 +1,18 @@
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openDb } from "../../src/db/client";
 import { callLogs, callParticipants, calls, users } from "../../src/db/schema";
 import { databaseDown, databaseUp } from "./support/database";
 import {
-  advanceRoomClock,
   claimsFor,
   outboxSize,
   RoomClient,
   roomStub,
+  runAlarmAhead,
   type TestCall,
 } from "./support/room-client";
-
-// Real sockets on a shared, sometimes heavily loaded machine: allow more than the default 5 s.
-vi.setConfig({ testTimeout: 30_000 });
 
 /** Real user and call rows (the room's records point at them), unique to one test. */
 async function seedCall(title: string): Promise<TestCall & { guestOk: true; annId: string }> {
@@ -58,14 +55,12 @@ let skew = 0;
  */
 async function runOutbox(link: string): Promise<void> {
   skew += 60 * 60_000;
-  await advanceRoomClock(link, skew);
-  await runDurableObjectAlarm(roomStub(link));
+  await runAlarmAhead(link, skew);
 }
 
 /** Runs the room's alarm once its first outbox batch is due, without making live sockets look stale. */
 async function runFirstBatch(link: string): Promise<void> {
-  await advanceRoomClock(link, 5_000);
-  await runDurableObjectAlarm(roomStub(link));
+  await runAlarmAhead(link, 5_000);
 }
 
 describe("call records in Postgres", () => {

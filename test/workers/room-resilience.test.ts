@@ -11,36 +11,26 @@ import {
 import { CallRoom } from "../../src/room/CallRoom";
 import { persistedPart, type RoomState } from "../../src/room/state";
 import {
+  admittedCall,
   advanceRoomClock,
   claimsFor,
   newCall,
   RoomClient,
   roomStub,
+  runAlarmAhead,
   type TestCall,
 } from "./support/room-client";
 
-// Real sockets on a shared, sometimes heavily loaded machine: allow more than the default 5 s.
-vi.setConfig({ testTimeout: 30_000 });
-
-/** A host and `names` admitted to a fresh call. */
-async function callWith(call: TestCall, ...names: string[]) {
-  const host = await RoomClient.join(claimsFor(call, { name: "Hana", sub: call.hostUserId }));
-  const hostId = (await host.next("host_joined_room")).payload.self.id;
-  const people = [];
-  for (const name of names) {
-    const client = await RoomClient.join(claimsFor(call, { name }));
-    const id = (await client.next("waiting_room")).payload.self.id;
-    host.send({ event_type: "accept_participant", payload: { participant_id: id } });
-    const accepted = await client.next("accepted_into_room");
-    people.push({ client, id, token: accepted.payload.resume_token });
-  }
-  return { host, hostId, people };
+/** Hana hosting a fresh call with Ann admitted. */
+async function callWithAnn(call: TestCall) {
+  const { host, people } = await admittedCall(call, { name: "Ann" });
+  return { host: host.client, hostId: host.id, people };
 }
 
 describe("resume after a dropped socket", () => {
   it("puts the same participant straight back within the grace, without knocking", async () => {
     const call = newCall();
-    const { host, people } = await callWith(call, "Ann");
+    const { host, people } = await callWithAnn(call);
     const ann = people[0];
     if (!ann) throw new Error("no Ann");
     ann.client.close();
@@ -65,13 +55,12 @@ describe("resume after a dropped socket", () => {
 
   it("lets the seat go after the grace (alarm): participant_left disconnected, and a late resume knocks again", async () => {
     const call = newCall();
-    const { host, people } = await callWith(call, "Ann");
+    const { host, people } = await callWithAnn(call);
     const ann = people[0];
     if (!ann) throw new Error("no Ann");
     ann.client.close();
     await host.next("participant_updated", (f) => f.payload.participant.id === ann.id);
-    await advanceRoomClock(call.link, RESUME_GRACE_MS + 1_000);
-    expect(await runDurableObjectAlarm(roomStub(call.link))).toBe(true);
+    expect(await runAlarmAhead(call.link, RESUME_GRACE_MS + 1_000)).toBe(true);
     expect((await host.next("participant_left")).payload).toEqual({
       participant_id: ann.id,
       reason: "disconnected",
@@ -86,7 +75,7 @@ describe("resume after a dropped socket", () => {
 
   it("closes a socket that stopped sending heartbeats and keeps its seat for a resume", async () => {
     const call = newCall();
-    const { host, people } = await callWith(call, "Ann");
+    const { host, people } = await callWithAnn(call);
     const ann = people[0];
     if (!ann) throw new Error("no Ann");
     await advanceRoomClock(call.link, STALE_AFTER_MS + 1_000);
@@ -104,7 +93,7 @@ describe("resume after a dropped socket", () => {
 describe("hibernation and restarts", () => {
   it("rebuilds the whole room from storage and socket attachments, and keeps serving the same sockets", async () => {
     const call = newCall();
-    const { host, hostId, people } = await callWith(call, "Ann");
+    const { host, hostId, people } = await callWithAnn(call);
     const ann = people[0];
     if (!ann) throw new Error("no Ann");
     const bob = await RoomClient.join(claimsFor(call, { name: "Bob" }));
@@ -157,7 +146,7 @@ describe("hibernation and restarts", () => {
 
   it("after a restart that drops every socket, keeps the seats and lets everyone resume", async () => {
     const call = newCall();
-    const { host, hostId, people } = await callWith(call, "Ann");
+    const { host, hostId, people } = await callWithAnn(call);
     const ann = people[0];
     if (!ann) throw new Error("no Ann");
     const hostToken = host.all("host_joined_room")[0]?.payload.resume_token ?? "";
@@ -189,7 +178,7 @@ describe("hibernation and restarts", () => {
 describe("a flood of bad frames", () => {
   it("answers 2 000 malformed or oversized frames, closes the senders with 4008, and the room still serves everyone", async () => {
     const call = newCall();
-    const { host, hostId, people } = await callWith(call, "Ann");
+    const { host, hostId, people } = await callWithAnn(call);
     const ann = people[0];
     if (!ann) throw new Error("no Ann");
     const oversized = JSON.stringify({
@@ -262,7 +251,7 @@ describe("a flood of bad frames", () => {
 describe("call deletion", () => {
   it("terminate(call_deleted) tells everyone and closes their sockets with 4004", async () => {
     const call = newCall();
-    const { host, people } = await callWith(call, "Ann");
+    const { host, people } = await callWithAnn(call);
     const ann = people[0];
     if (!ann) throw new Error("no Ann");
     await roomStub(call.link).terminate("call_deleted");

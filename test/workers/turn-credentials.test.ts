@@ -4,14 +4,13 @@
 
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { afterEach, describe, expect, inject, it, vi } from "vitest";
 import { iceServersFor, ownTurnTtl, turnPassword } from "../../src/domain/ice-servers";
 import type { Env } from "../../src/env";
 import { createApp } from "../../src/http/app";
 import { type IceServersResult, ticketResultSchema } from "../../src/protocol/rest";
-import { bodyOf, createCall, ORIGIN, send, signUp, warmUp } from "./support/api-helpers";
+import { bodyOf, createCall, ORIGIN, send, signUp } from "./support/api-helpers";
 
-beforeAll(warmUp, 30_000);
 afterEach(() => {
   vi.restoreAllMocks();
 });

@@ -13,7 +13,7 @@ import { type AuthResult, loginBodySchema, signupBodySchema } from "../../protoc
 import type { AppEnv } from "../context";
 import { ApiError } from "../errors";
 import { unauthorized } from "../middleware/auth";
-import { clientIp, enforceRateLimit } from "../middleware/rate-limit";
+import { accountAtAddress, clientIp, countAttempt, enforceRateLimit } from "../middleware/rate-limit";
 import { jsonBody } from "../middleware/validation";
 
 /** The refresh cookie: HttpOnly, Secure, SameSite=Lax, only sent to /api/auth. */
@@ -55,12 +55,19 @@ export const authRoutes = new Hono<AppEnv>()
     return c.json(await signedIn(c, user, await startSession(db, user.id)), 201);
   })
   .post("/login", async (c) => {
-    await enforceRateLimit(c.env, "login_ip", clientIp(c));
+    const ip = clientIp(c);
+    await enforceRateLimit(c.env, "login_ip", ip);
     const body = await jsonBody(c, loginBodySchema);
-    await enforceRateLimit(c.env, "login_account", body.email);
+    // Only this address's own failures for this account refuse it (checked, not counted, here): others
+    // failing for the account never lock its owner out.
+    const pair = accountAtAddress(body.email, ip);
+    await enforceRateLimit(c.env, "login_account_ip", pair, { count: false });
     const db = await c.var.db();
     const user = await authenticate(db, body.email, body.password);
-    if (!user) throw unauthorized("The email or password is not correct.");
+    if (!user) {
+      await countAttempt(c.env, "login_account_ip", pair);
+      throw unauthorized("The email or password is not correct.");
+    }
     return c.json(await signedIn(c, user, await startSession(db, user.id)), 200);
   })
   .post("/refresh", async (c) => {

@@ -16,6 +16,7 @@ import { DEFAULT_PAGE_SIZE, decodeCursor } from "../../domain/pagination";
 import { createCallBodySchema, linkSchema, pageQuerySchema, updateCallBodySchema } from "../../protocol/rest";
 import { ApiError } from "../errors";
 import { requireUser, type UserEnv, unauthorized } from "../middleware/auth";
+import { enforceRateLimit } from "../middleware/rate-limit";
 import { jsonBody, paramOf, queryOf } from "../middleware/validation";
 import { ticketRoutes } from "./tickets";
 
@@ -51,6 +52,8 @@ export function pageOf(query: { cursor?: string | undefined; limit?: number | un
 export const callsRoutes = new Hono<UserEnv>()
   .post("/", requireUser(), async (c) => {
     const body = await jsonBody(c, createCallBodySchema);
+    // Counted once the body is valid: only a request that would write a call uses up the limit.
+    await enforceRateLimit(c.env, "calls_account", c.var.user.userId);
     const db = await c.var.db();
     const host = await findUser(db, c.var.user.userId);
     if (!host) throw unauthorized("This account no longer exists.");

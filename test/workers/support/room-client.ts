@@ -1,4 +1,4 @@
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { issueTicket } from "../../../src/domain/tickets";
 import type { ClientFrame, ServerEventType, ServerFrame, ServerFrameOf } from "../../../src/protocol/room";
@@ -161,6 +161,32 @@ export class RoomClient {
   }
 }
 
+/** A person in a room: their socket, participant id and resume token. */
+export interface Seat {
+  client: RoomClient;
+  id: string;
+  token: string;
+}
+
+/** Hana hosting `call`, then each of `people` knocking and admitted by her, one after another. */
+export async function admittedCall<const T extends readonly { name: string; guest?: boolean }[]>(
+  call: TestCall,
+  ...people: T
+): Promise<{ host: Seat; people: { [K in keyof T]: Seat } }> {
+  const hostClient = await RoomClient.join(claimsFor(call, { name: "Hana", sub: call.hostUserId }));
+  const welcome = await hostClient.next("host_joined_room");
+  const host: Seat = { client: hostClient, id: welcome.payload.self.id, token: welcome.payload.resume_token };
+  const seats: Seat[] = [];
+  for (const who of people) {
+    const client = await RoomClient.join(claimsFor(call, who));
+    const id = (await client.next("waiting_room")).payload.self.id;
+    hostClient.send({ event_type: "accept_participant", payload: { participant_id: id } });
+    const accepted = await client.next("accepted_into_room");
+    seats.push({ client, id, token: accepted.payload.resume_token });
+  }
+  return { host, people: seats as { [K in keyof T]: Seat } };
+}
+
 /** The call's room object. */
 export function roomStub(link: string) {
   return env.CALL_ROOM.getByName(link);
@@ -171,6 +197,12 @@ export async function advanceRoomClock(link: string, ms: number): Promise<void> 
   await runInDurableObject(roomStub(link), (instance) => {
     (instance as unknown as { clock: () => number }).clock = () => Date.now() + ms;
   });
+}
+
+/** Runs the room's alarm now with its clock `ms` ahead of real time; true when an alarm was due. */
+export async function runAlarmAhead(link: string, ms: number): Promise<boolean> {
+  await advanceRoomClock(link, ms);
+  return runDurableObjectAlarm(roomStub(link));
 }
 
 /** Rows waiting in the room's outbox. */
