@@ -96,7 +96,7 @@ export function CallScreen({ model, title, joinUrl }: { model: CallModel; title:
     <div class={`call${panel ? " with-panel" : ""}`}>
       <header class="call-top">
         <h1 class="call-title">{title}</h1>
-        {state.link === "reconnecting" && (
+        {state.signaling === "reconnecting" && (
           <p class="call-banner warning" role="status">
             Reconnecting… your call continues meanwhile.
           </p>
