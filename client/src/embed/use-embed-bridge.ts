@@ -1,7 +1,7 @@
 import type { ReadonlySignal } from "@preact/signals";
 import { useEffect, useState } from "preact/hooks";
-import { readMediaPrefs, writeGuestName, writeMediaPrefs } from "../components/join/media-prefs";
 import type { CallModel } from "../models/call";
+import { readMediaPrefs, writeGuestName, writeMediaPrefs } from "../models/preferences";
 import { readFrameSettings } from "./messages";
 
 /**

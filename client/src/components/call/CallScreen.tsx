@@ -2,6 +2,7 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "preac
 import type { CallModel } from "../../models/call";
 import { canShareScreen } from "../../rtc/engine-rules";
 import { CopyButton } from "../CopyButton";
+import { describeMediaProblems } from "../device-problems";
 import { ChatPanel } from "./ChatPanel";
 import { Controls } from "./Controls";
 import { DevicesPanel } from "./DevicesPanel";
@@ -20,6 +21,7 @@ export function CallScreen({ model, title, joinUrl }: { model: CallModel; title:
   const state = model.state.value;
   const peers = model.peers.value;
   const self = state.self;
+  const mediaProblem = describeMediaProblems(model.media.problems.value);
   const [panel, setPanel] = useState<Panel | null>(null);
   const [confirmEnd, setConfirmEnd] = useState(false);
   const stageRef = useRef<HTMLDivElement>(null);
@@ -106,9 +108,9 @@ export function CallScreen({ model, title, joinUrl }: { model: CallModel; title:
             {state.error}
           </p>
         )}
-        {model.media.problem.value && (
+        {mediaProblem && (
           <p class="call-banner" role="alert">
-            {model.media.problem.value}
+            {mediaProblem}
           </p>
         )}
         {isHost && knockAlerts.value === "default" && (

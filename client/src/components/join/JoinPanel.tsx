@@ -2,14 +2,14 @@ import { useSignal } from "@preact/signals";
 import { useEffect, useMemo, useRef } from "preact/hooks";
 import { loginPath, type PublicCall, session } from "../../api";
 import { DevicesModel } from "../../models/devices";
-import type { DeviceProblem } from "../../rtc/capture";
+import { readGuestName, readMediaPrefs, writeGuestName, writeMediaPrefs } from "../../models/preferences";
 import { Alert } from "../Alert";
 import { CameraIcon, MicIcon } from "../call/icons";
+import { joinProblemText } from "../device-problems";
 import { Field } from "../Field";
 import { Spinner } from "../Spinner";
 import { DevicePicker } from "./DevicePicker";
 import { MicMeter } from "./MicMeter";
-import { readGuestName, readMediaPrefs, writeGuestName, writeMediaPrefs } from "./media-prefs";
 import { Preview } from "./Preview";
 import type { JoinChoice } from "./types";
 
@@ -25,15 +25,6 @@ export interface JoinPanelProps {
   busy?: boolean;
   error?: string;
 }
-
-const problemText: Record<DeviceProblem, (device: string) => string> = {
-  blocked: (device) =>
-    `Your browser is blocking the ${device}. Allow it from the icon in the address bar, then press Try again.`,
-  missing: (device) => `No ${device} was found. Plug one in and press Try again.`,
-  busy: (device) => `Your ${device} is being used by another app. Close that app, then press Try again.`,
-  insecure: (device) => `The ${device} can't be used on this page.`,
-  failed: (device) => `Your ${device} could not be started.`,
-};
 
 /**
  * The join page's body: the call's title and host, your own preview with a microphone meter, device
@@ -185,11 +176,14 @@ export function JoinPanel({
             </Alert>
           )}
           {secure && videoProblem && (
-            <DeviceAlert text={problemText[videoProblem]("camera")} retry={() => devices.setVideo(true)} />
+            <DeviceAlert
+              text={joinProblemText[videoProblem]("camera")}
+              retry={() => devices.setVideo(true)}
+            />
           )}
           {secure && audioProblem && (
             <DeviceAlert
-              text={problemText[audioProblem]("microphone")}
+              text={joinProblemText[audioProblem]("microphone")}
               retry={() => devices.setAudio(true)}
             />
           )}
