@@ -22,15 +22,15 @@ import { useEmbedBridge } from "../embed/use-embed-bridge";
 import { type CallModel, createCallModel, FatalConnectError } from "../models/call";
 import { type CallPhase, isFinal } from "../models/call-state";
 
-/** `/call/:link` and `/embed/:link`: the join page, then the waiting room, the call and its last screen. */
-export function Call({ link }: { link: string }) {
+/** `/call/:slug` and `/embed/:slug`: the join page, then the waiting room, the call and its last screen. */
+export function Call({ slug }: { slug: string }) {
   const { path } = useLocation();
   const embedded = path.startsWith("/embed/");
   const call = useSignal<PublicCall | null>(null);
   const failure = useSignal<unknown>(null);
   const isHost = useSignal(false);
   const model = useSignal<CallModel | null>(null);
-  const { autoJoin } = useEmbedBridge(embedded, link, model);
+  const { autoJoin } = useEmbedBridge(embedded, slug, model);
   // The host page's "join at once" applies to the first join only (not after Cancel or Leave).
   const autoJoinLeft = useRef(autoJoin);
   const busy = useSignal(false);
@@ -38,10 +38,10 @@ export function Call({ link }: { link: string }) {
   const signedIn = session.status.value === "signed_in";
   const modelRef = useRef<CallModel | null>(null);
   modelRef.current = model.value;
-  const tickets = useMemo(() => callTickets(link), [link]);
+  const tickets = useMemo(() => callTickets(slug), [slug]);
 
   useEffect(() => {
-    api.publicCall(link).then(
+    api.publicCall(slug).then(
       (result) => {
         call.value = result.call;
       },
@@ -49,7 +49,7 @@ export function Call({ link }: { link: string }) {
         failure.value = error;
       },
     );
-  }, [link, call, failure]);
+  }, [slug, call, failure]);
 
   // The public call does not say who hosts it; a signed-in person's ticket does.
   useEffect(() => {
@@ -138,7 +138,7 @@ export function Call({ link }: { link: string }) {
   if (!current) {
     return (
       <JoinPanel
-        link={link}
+        slug={slug}
         call={call.value}
         isHost={isHost.value}
         embedded={embedded}
@@ -153,7 +153,7 @@ export function Call({ link }: { link: string }) {
   const state = current.state.value;
   if (state.phase === "in-call") {
     return (
-      <CallScreen model={current} title={call.value.title} joinUrl={`${location.origin}${callPath(link)}`} />
+      <CallScreen model={current} title={call.value.title} joinUrl={`${location.origin}${callPath(slug)}`} />
     );
   }
   if (state.phase === "joining" || state.phase === "waiting") {

@@ -170,18 +170,18 @@ export function CallScreen({ model, title, joinUrl }: { model: CallModel; title:
         )}
         <div class="grid" style={{ "--cols": columns }} data-count={everyone.length}>
           {everyone.map((person) => {
-            const link = person.id === self.id ? undefined : peers.get(person.id);
+            const peer = person.id === self.id ? undefined : peers.get(person.id);
             const mine = person.id === self.id;
             return (
               <Tile
                 key={person.id}
                 person={person}
                 self={mine}
-                stream={mine ? model.media.stream : (link?.media ?? null)}
+                stream={mine ? model.media.stream : (peer?.media ?? null)}
                 version={mine ? model.media.version.value : 0}
-                link={link}
+                peer={peer}
                 speaking={
-                  mine ? () => model.selfSpeaking : link && (() => model.speakingOf(person.id, link.media))
+                  mine ? () => model.selfSpeaking : peer && (() => model.speakingOf(person.id, peer.media))
                 }
                 reactions={state.reactions.filter((r) => r.senderId === person.id)}
                 onBlocked={mine ? undefined : onBlocked}

@@ -1,4 +1,5 @@
 import { useSignal } from "@preact/signals";
+import type { ComponentChildren } from "preact";
 import { useEffect, useMemo, useRef } from "preact/hooks";
 import { loginPath, type PublicCall, session } from "../../api";
 import { DevicesModel } from "../../models/devices";
@@ -14,7 +15,8 @@ import { Preview } from "./Preview";
 import type { JoinChoice } from "./types";
 
 export interface JoinPanelProps {
-  link: string;
+  /** The call's slug (the end of its join URL). */
+  slug: string;
   call: PublicCall;
   isHost: boolean;
   embedded?: boolean;
@@ -32,7 +34,7 @@ export interface JoinPanelProps {
  * stops anyone from joining with what works.
  */
 export function JoinPanel({
-  link,
+  slug,
   call,
   isHost,
   embedded = false,
@@ -54,9 +56,9 @@ export function JoinPanel({
   const form = useRef<HTMLFormElement>(null);
 
   useEffect(() => {
-    const prefs = readMediaPrefs(link);
+    const prefs = readMediaPrefs(slug);
     void devices.open(prefs);
-  }, [devices, link]);
+  }, [devices, slug]);
 
   // The same path as a click: a guest without a name is asked for one; devices join once started.
   useEffect(() => {
@@ -79,13 +81,13 @@ export function JoinPanel({
 
   function toggleAudio() {
     const next = !audioOn;
-    writeMediaPrefs(link, { audio: next, video: videoOn });
+    writeMediaPrefs(slug, { audio: next, video: videoOn });
     void devices.setAudio(next);
   }
 
   function toggleVideo() {
     const next = !videoOn;
-    writeMediaPrefs(link, { audio: audioOn, video: next });
+    writeMediaPrefs(slug, { audio: audioOn, video: next });
     void devices.setVideo(next);
   }
 
@@ -118,7 +120,7 @@ export function JoinPanel({
     });
   }
 
-  const here = `/${embedded ? "embed" : "call"}/${encodeURIComponent(link)}`;
+  const here = `/${embedded ? "embed" : "call"}/${encodeURIComponent(slug)}`;
   const videoProblem = devices.videoProblem.value;
   const audioProblem = devices.audioProblem.value;
 
@@ -141,28 +143,12 @@ export function JoinPanel({
                   : "Your camera is off"
             }
           >
-            <button
-              type="button"
-              class="btn toggle"
-              aria-pressed={audioOn}
-              disabled={!secure}
-              title={audioOn ? "Turn the microphone off" : "Turn the microphone on"}
-              onClick={toggleAudio}
-            >
+            <DeviceToggle device="microphone" on={audioOn} disabled={!secure} onClick={toggleAudio}>
               <MicIcon off={!audioOn} />
-              Microphone
-            </button>
-            <button
-              type="button"
-              class="btn toggle"
-              aria-pressed={videoOn}
-              disabled={!secure}
-              title={videoOn ? "Turn the camera off" : "Turn the camera on"}
-              onClick={toggleVideo}
-            >
+            </DeviceToggle>
+            <DeviceToggle device="camera" on={videoOn} disabled={!secure} onClick={toggleVideo}>
               <CameraIcon off={!videoOn} />
-              Camera
-            </button>
+            </DeviceToggle>
           </Preview>
           <MicMeter level={devices.level} on={audioOn} />
         </div>
@@ -254,5 +240,29 @@ function DeviceAlert({ text, retry }: { text: string; retry: () => Promise<void>
         </button>
       </p>
     </Alert>
+  );
+}
+
+/** The join page's Microphone and Camera toggles (named by their label, pressed while on). */
+function DeviceToggle(props: {
+  device: "microphone" | "camera";
+  on: boolean;
+  disabled: boolean;
+  onClick(): void;
+  children: ComponentChildren;
+}) {
+  const label = props.device === "microphone" ? "Microphone" : "Camera";
+  return (
+    <button
+      type="button"
+      class="btn toggle"
+      aria-pressed={props.on}
+      disabled={props.disabled}
+      title={props.on ? `Turn the ${props.device} off` : `Turn the ${props.device} on`}
+      onClick={props.onClick}
+    >
+      {props.children}
+      {label}
+    </button>
   );
 }
