@@ -74,8 +74,8 @@ function Shell() {
             <Route path="/signup" component={Signup} />
             <Route path="/logs" component={History} />
             <Route path="/settings" component={Settings} />
-            <Route path="/call/:link" component={Call} />
-            <Route path="/embed/:link" component={Call} />
+            <Route path="/call/:slug" component={Call} />
+            <Route path="/embed/:slug" component={Call} />
             <Route default component={NotFound} />
           </Router>
         </ErrorBoundary>

@@ -8,10 +8,12 @@ import {
   finish,
   initialCallState,
   patchSelf,
-  reduceFrame,
+  reduceFrame as reduceWithCommands,
   setChatOpen,
+  stateAfterClose,
 } from "../../client/src/models/call-state";
-import { parseServerFrame } from "../../client/src/rtc/frames";
+import { createScope } from "../../client/src/models/scope";
+import { CLOSE_CODES, parseServerFrame } from "../../client/src/rtc/frames";
 import type { Participant, ServerFrame } from "../../src/protocol/room";
 
 const person = (id: string, name: string, role: Participant["role"] = "participant"): Participant => ({
@@ -32,6 +34,8 @@ const host = person("p-host", "Hana", "host");
 const gus = person("p-gus", "Gus");
 const ivy = person("p-ivy", "Ivy");
 
+// Most cases are about the state a frame leads to; the commands it returns are checked on their own below.
+const reduceFrame = (state: CallState, frame: ServerFrame) => reduceWithCommands(state, frame).state;
 const run = (frames: ServerFrame[], from: CallState = initialCallState) => frames.reduce(reduceFrame, from);
 
 const hostIn: ServerFrame = {
@@ -43,7 +47,7 @@ describe("the call model's reducer", () => {
   it("a host joins: in the call, sees who knocks, and keeps the resume token", () => {
     const state = run([hostIn]);
     expect(state.phase).toBe("in-call");
-    expect(state.link).toBe("connected");
+    expect(state.signaling).toBe("connected");
     expect(state.self?.id).toBe("p-host");
     expect(state.waiting.map((p) => p.name)).toEqual(["Gus"]);
     expect(state.resumeToken).toBe("r1");
@@ -155,6 +159,121 @@ describe("the call model's reducer", () => {
     const state = run([hostIn, { event_type: "error", payload: { code: "not_host", message: "x" } }]);
     expect(state.error).toBe("Only the host can do that.");
     expect(patchSelf(state, { audio: false }).self?.audio).toBe(false);
+  });
+});
+
+describe("what the reducer asks the call model to do", () => {
+  const commandsOf = (frame: ServerFrame, from: CallState) => reduceWithCommands(from, frame).commands;
+  const inCall = run([hostIn, { event_type: "new_participant", payload: { participant: gus } }]);
+
+  it("admission lists who is there (the room's offer target too); knocking prepares the spare", () => {
+    expect(commandsOf(hostIn, initialCallState)).toEqual([
+      { type: "admitted", selfId: "p-host", present: [] },
+    ]);
+    const waiting = run([{ event_type: "waiting_room", payload: { call_id: "c1", self: ivy } }]);
+    expect(
+      commandsOf({ event_type: "waiting_room", payload: { call_id: "c1", self: ivy } }, initialCallState),
+    ).toEqual([{ type: "knocking", selfId: "p-ivy" }]);
+    const accepted: ServerFrame = {
+      event_type: "accepted_into_room",
+      payload: {
+        call_id: "c1",
+        self: ivy,
+        participants: [host, ivy],
+        resume_token: "r2",
+        offer_sent_to: "p-host",
+      },
+    };
+    expect(commandsOf(accepted, waiting)).toEqual([
+      { type: "admitted", selfId: "p-ivy", present: ["p-host", "p-ivy"], offerSentTo: "p-host" },
+    ]);
+  });
+
+  it("only a new knock rings; a replayed one does not", () => {
+    const knock: ServerFrame = { event_type: "new_participant_request", payload: { participant: ivy } };
+    expect(commandsOf(knock, inCall)).toEqual([{ type: "knock", person: ivy }]);
+    expect(commandsOf(knock, run([knock], inCall))).toEqual([]);
+  });
+
+  it("a person's socket going away and coming back reaches their connection", () => {
+    const away = { ...gus, connected: false };
+    const updated = (participant: Participant): ServerFrame => ({
+      event_type: "participant_updated",
+      payload: { participant },
+    });
+    expect(commandsOf(updated(away), inCall)).toEqual([{ type: "peer_away", id: "p-gus" }]);
+    expect(commandsOf(updated(gus), run([updated(away)], inCall))).toEqual([
+      { type: "peer_back", id: "p-gus" },
+    ]);
+    expect(commandsOf(updated({ ...gus, audio: false }), inCall)).toEqual([]);
+  });
+
+  it("the reaction that floats is the one the frame added, and it expires by its key", () => {
+    const frame: ServerFrame = { event_type: "emoji_received", payload: { sender_id: "p-gus", emoji: "🎉" } };
+    const { state, commands } = reduceWithCommands(inCall, frame);
+    expect(commands).toEqual([{ type: "expire_reaction", key: state.reactions.at(-1)?.key }]);
+  });
+
+  it("the end of a person's part in the call stops everything; a final state asks for nothing", () => {
+    expect(commandsOf({ event_type: "left_room", payload: {} }, inCall)).toEqual([{ type: "over" }]);
+    const left = run([{ event_type: "left_room", payload: {} }], inCall);
+    expect(
+      commandsOf(
+        { event_type: "participant_left", payload: { participant_id: "p-gus", reason: "left" } },
+        left,
+      ),
+    ).toEqual([]);
+    expect(
+      commandsOf(
+        { event_type: "participant_left", payload: { participant_id: "p-gus", reason: "left" } },
+        inCall,
+      ),
+    ).toEqual([{ type: "peer_left", id: "p-gus" }]);
+  });
+});
+
+describe("the call session's close codes", () => {
+  const inCall = run([hostIn]);
+  it("turns the room's close codes into the phase the person sees", () => {
+    expect(stateAfterClose(inCall, { code: CLOSE_CODES.terminated, reason: "" }).phase).toBe("ended");
+    expect(stateAfterClose(inCall, { code: CLOSE_CODES.removed, reason: "" }).phase).toBe("removed");
+    const waiting = run([{ event_type: "waiting_room", payload: { call_id: "c1", self: gus } }]);
+    expect(stateAfterClose(waiting, { code: CLOSE_CODES.removed, reason: "" }).phase).toBe("declined");
+    expect(stateAfterClose(inCall, { code: CLOSE_CODES.room_full, reason: "" }).notice).toBe(
+      "The call is full.",
+    );
+    expect(stateAfterClose(inCall, { code: CLOSE_CODES.replaced, reason: "" }).notice).toMatch(/another tab/);
+    expect(stateAfterClose(inCall, { code: 4404, reason: "The call was deleted." }).notice).toBe(
+      "The call was deleted.",
+    );
+    expect(stateAfterClose(inCall, { code: 1000, reason: "closed" })).toBe(inCall);
+    const left = finish(inCall, "left");
+    expect(stateAfterClose(left, { code: CLOSE_CODES.terminated, reason: "" })).toBe(left);
+  });
+});
+
+describe("a model's scope", () => {
+  it("stops what was started, newest first, once; nothing starts after", () => {
+    const scope = createScope();
+    const stopped: string[] = [];
+    scope.onDispose(() => stopped.push("socket"));
+    scope.onDispose(() => stopped.push("peers"));
+    let ran = false;
+    scope.later(() => {
+      ran = true;
+    }, 0);
+    scope.dispose();
+    scope.dispose();
+    expect(stopped).toEqual(["peers", "socket"]);
+    scope.onDispose(() => stopped.push("late"));
+    expect(stopped).toEqual(["peers", "socket", "late"]);
+    expect(scope.disposed).toBe(true);
+    return new Promise<void>((resolve) =>
+      setTimeout(() => {
+        expect(ran).toBe(false);
+        resolve();
+      }, 5),
+    );
   });
 });
 

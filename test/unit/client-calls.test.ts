@@ -4,9 +4,11 @@ import type { ApiRequest } from "../../client/src/api/http";
 import type { Call, CallLog } from "../../client/src/api/types";
 import { CallHistoryModel } from "../../client/src/models/call-history";
 import { CallsModel } from "../../client/src/models/calls";
+import { callListSchema, callLogListSchema, callResultSchema } from "../../src/protocol/rest";
 
 // A transport that answers like the Worker's calls endpoints (PROTOCOL.md §1) from an in-memory list,
 // newest first, two to a page. The real endpoints are exercised by test/e2e/home.test.ts in Chromium.
+// Every answer goes through the Worker's response schemas, so the fake cannot drift from the Worker.
 function callsServer(initial: Call[]) {
   let calls = [...initial];
   const send = async <T>(request: ApiRequest): Promise<T> => {
@@ -15,17 +17,17 @@ function callsServer(initial: Call[]) {
     if (request.method === "GET" && url.pathname === "/api/calls") {
       const start = Number(url.searchParams.get("cursor") ?? 0);
       const next = start + 2 < calls.length ? String(start + 2) : null;
-      return { calls: calls.slice(start, start + 2), next_cursor: next } as T;
+      return callListSchema.parse({ calls: calls.slice(start, start + 2), next_cursor: next }) as T;
     }
     if (request.method === "POST" && url.pathname === "/api/calls") {
       const call = makeCall(`new-${calls.length}`, body?.title ?? "");
       calls = [call, ...calls];
-      return { call } as T;
+      return callResultSchema.parse({ call }) as T;
     }
     const link = url.pathname.split("/")[3] ?? "";
     if (request.method === "PATCH") {
       calls = calls.map((call) => (call.link === link ? { ...call, ...body } : call));
-      return { call: calls.find((call) => call.link === link) } as T;
+      return callResultSchema.parse({ call: calls.find((call) => call.link === link) }) as T;
     }
     calls = calls.filter((call) => call.link !== link);
     return undefined as T;
@@ -107,7 +109,7 @@ describe("the call history model", () => {
     const model = new CallHistoryModel(
       createApi(async <T>(request: ApiRequest) => {
         const cursor = new URL(request.path, "https://vcme.test").searchParams.get("cursor") ?? "";
-        return pages[cursor] as T;
+        return callLogListSchema.parse(pages[cursor]) as T;
       }),
     );
     await model.load();

@@ -1,10 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Fetcher } from "../../client/src/api/http";
 import { SessionModel, type TabChannel } from "../../client/src/models/session";
+import { authResultSchema, meResultSchema } from "../../src/protocol/rest";
 
 // A stand-in for the Worker's accounts API, following PROTOCOL.md §1 to the letter: short-lived bearer
 // tokens, a refresh cookie that rotates on every use. The session model's timing and retry rules are
-// what is under test; the real endpoints are exercised by test/e2e/auth.test.ts in Chromium.
+// what is under test; the real endpoints are exercised by test/e2e/auth.test.ts in Chromium. What it
+// answers goes through the Worker's own response schemas, so it cannot drift from what the Worker sends.
 class AccountsServer {
   cookie: string | null = null;
   validTokens = new Set<string>();
@@ -32,7 +34,7 @@ class AccountsServer {
     }
     const token = headers.authorization?.replace(/^Bearer /, "");
     if (!token || !this.validTokens.has(token)) return error(401, "unauthorized");
-    if (path === "/api/me") return json(200, { user: this.user });
+    if (path === "/api/me") return json(200, meResultSchema.parse({ user: this.user }));
     return error(404, "not_found");
   };
 
@@ -45,7 +47,7 @@ class AccountsServer {
     const token = `token-${++this.counter}`;
     this.validTokens.add(token);
     this.cookie = `refresh-${this.counter}`;
-    return json(status, { user: this.user, access_token: token, expires_in: 900 });
+    return json(status, authResultSchema.parse({ user: this.user, access_token: token, expires_in: 900 }));
   }
 }
 

@@ -1,5 +1,7 @@
 import { stretchPassword } from "../../../src/protocol/password";
 import { type RefreshLock, SessionModel, type TabChannel } from "../models/session";
+import { createSend } from "./http";
+import { createCallTickets } from "./tickets";
 
 interface LockManagerLike {
   request<T>(name: string, task: () => Promise<T>): Promise<T>;
@@ -26,6 +28,12 @@ export const session = new SessionModel({
 });
 
 export const api = session.api;
+
+const plain = createSend((input, init) => fetch(input, init));
+/** The tickets of the call at `slug` (see tickets.ts). */
+export const callTickets = (slug: string) =>
+  createCallTickets({ api, plain, signedIn: () => session.status.peek() === "signed_in" }, slug);
 export { ApiRequestError, describeError } from "./errors";
 export { callPath, loginPath, parseCallLink, safeNext } from "./links";
+export type { CallTickets, TicketedJoin } from "./tickets";
 export type * from "./types";

@@ -33,8 +33,8 @@ export function parseCallLink(input: string): string | null {
 }
 
 /** The join page for a call. */
-export function callPath(link: string): string {
-  return `/call/${encodeURIComponent(link)}`;
+export function callPath(slug: string): string {
+  return `/call/${encodeURIComponent(slug)}`;
 }
 
 /** The log-in page that returns to `back` afterwards. */

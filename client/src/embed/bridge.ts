@@ -40,7 +40,7 @@ export interface BridgeHost {
  * function.
  */
 export function startBridge(
-  link: string,
+  slug: string,
   model: ReadonlySignal<BridgeModel | null>,
   win: BridgeHost,
 ): () => void {
@@ -81,7 +81,7 @@ export function startBridge(
     );
   }
   win.addEventListener("message", onMessage);
-  post("ready", { link });
+  post("ready", { link: slug });
 
   const stopWatching = effect(() => {
     const current = model.value;

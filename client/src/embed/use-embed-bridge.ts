@@ -1,7 +1,7 @@
 import type { ReadonlySignal } from "@preact/signals";
 import { useEffect, useState } from "preact/hooks";
-import { readMediaPrefs, writeGuestName, writeMediaPrefs } from "../components/join/media-prefs";
 import type { CallModel } from "../models/call";
+import { readMediaPrefs, writeGuestName, writeMediaPrefs } from "../models/preferences";
 import { readFrameSettings } from "./messages";
 
 /**
@@ -12,17 +12,17 @@ import { readFrameSettings } from "./messages";
  */
 export function useEmbedBridge(
   embedded: boolean,
-  link: string,
+  slug: string,
   model: ReadonlySignal<CallModel | null>,
 ): { autoJoin: boolean } {
-  const [autoJoin] = useState(() => embedded && applyFrameDefaults(link, location.search));
+  const [autoJoin] = useState(() => embedded && applyFrameDefaults(slug, location.search));
   useEffect(() => {
     if (!embedded) return;
     let stop: (() => void) | null = null;
     let gone = false;
     void import("./bridge").then(({ startBridge }) => {
       if (gone) return;
-      stop = startBridge(link, model, {
+      stop = startBridge(slug, model, {
         parent: window.parent,
         self: window,
         search: location.search,
@@ -35,7 +35,7 @@ export function useEmbedBridge(
       gone = true;
       stop?.();
     };
-  }, [embedded, link, model]);
+  }, [embedded, slug, model]);
   return { autoJoin };
 }
 
@@ -51,14 +51,14 @@ function allowedOrigins(): string[] {
  * the call's allowed sites make) and its URL names one of those sites, as commands need — a bare link
  * opened in a tab cannot make anyone knock unasked.
  */
-function applyFrameDefaults(link: string, search: string): boolean {
+function applyFrameDefaults(slug: string, search: string): boolean {
   const settings = readFrameSettings(search);
   if (!settings) return false;
   if (settings.theme) applyTheme(settings.theme);
   if (settings.displayName) writeGuestName(settings.displayName);
   if (settings.audio !== undefined || settings.video !== undefined) {
-    const remembered = readMediaPrefs(link);
-    writeMediaPrefs(link, {
+    const remembered = readMediaPrefs(slug);
+    writeMediaPrefs(slug, {
       audio: settings.audio ?? remembered.audio,
       video: settings.video ?? remembered.video,
     });

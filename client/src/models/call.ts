@@ -1,15 +1,16 @@
-// The call model: one signaling socket, one PeerLink per remote person, the person's own media, and the
-// pure reducer of call-state.ts — grouped as signals and actions that views only read and call.
-import { computed, signal } from "@preact/signals";
-import { videoLimitFor } from "../rtc/bitrate";
+// The call model the views read: the call's state, the person's own media and the peer mesh as signals,
+// and the actions the controls call. The room's frames come in through the session (call-session.ts),
+// are reduced by call-state.ts into a new state plus commands, and the commands are carried out here.
+import { batch, computed, signal } from "@preact/signals";
 import type { SettledDevices } from "../rtc/capture";
-import { CLOSE_CODES, type ClientFrame, type Participant, type ServerFrame } from "../rtc/frames";
-import { FALLBACK_ICE_SERVERS, IceServerSource, type IceServersAnswer } from "../rtc/ice";
+import type { Participant, ServerFrame } from "../rtc/frames";
+import type { IceServersAnswer } from "../rtc/ice";
 import { LocalMedia } from "../rtc/LocalMedia";
-import { type LocalTracks, PeerLink } from "../rtc/PeerLink";
-import { FatalConnectError, SignalingSocket, type SocketStatus } from "../rtc/signaling";
+import { FatalConnectError } from "../rtc/signaling";
 import { SpeakingDetector } from "../rtc/speaking";
+import { createCallSession } from "./call-session";
 import {
+  type CallCommand,
   type CallState,
   dropReaction,
   finish,
@@ -18,8 +19,9 @@ import {
   patchSelf,
   reduceFrame,
   setChatOpen,
-  setLink,
 } from "./call-state";
+import { createPeerMesh } from "./peer-mesh";
+import { createScope } from "./scope";
 
 export { FatalConnectError };
 
@@ -39,27 +41,24 @@ export interface CallModelDeps {
 
 /** How long a reaction floats over the sender's tile. */
 const REACTION_MS = 4_000;
-const STATS_EVERY_MS = 2_000;
-const ICE_WAIT_MS = 3_000;
 /** A room error (rate limited, not host…) stays on screen this long. */
 const ERROR_SHOWN_MS = 6_000;
 
 /** One call, from connecting to the last screen. Call `dispose()` when the screen goes away. */
 export function createCallModel(deps: CallModelDeps) {
+  const scope = createScope();
   const state = signal<CallState>(initialCallState);
-  const peers = signal<ReadonlyMap<string, PeerLink>>(new Map());
   const soundBlocked = signal(false);
-  const speaking = new SpeakingDetector();
   const media = new LocalMedia(
     deps.stream,
     deps.audio,
     deps.video,
-    (slot, track) => {
-      for (const link of peers.peek().values()) void link.setTrack(slot, track);
-      void spare?.setTrack(slot, track);
-    },
+    (slot, track) => mesh.setTrack(slot, track),
     deps.starting,
   );
+  scope.onDispose(() => media.stop());
+  const speaking = new SpeakingDetector();
+  scope.onDispose(() => speaking.close());
   // The detector hands out a new signal when our first microphone track comes (joined without one, or
   // before it had started): the view follows whichever is current.
   const selfSpeakingNow = signal(speaking.watch("self", media.stream));
@@ -67,140 +66,38 @@ export function createCallModel(deps: CallModelDeps) {
     selfSpeakingNow.value = speaking.watch("self", media.stream);
   };
   const selfSpeaking = computed(() => selfSpeakingNow.value.value);
-  // Devices that were still starting are published now; the room hears if one of them failed.
-  void media.ready.then(() => {
-    if (torn) return;
-    watchSelf();
-    syncMediaState();
+
+  const session = createCallSession({
+    scope,
+    state,
+    connectUrl: deps.connectUrl,
+    media: () => ({ audio: media.audio.peek(), video: media.video.peek() }),
+    onFrame,
+    onReconnecting: () => mesh.signalingLost(),
+    onEnd: () => scope.dispose(),
   });
-  const ice = new IceServerSource(deps.iceServers, (servers) => {
-    for (const link of peers.peek().values()) link.setIceServers(servers);
-    spare?.setIceServers(servers);
-  });
-  // Connections wait for the servers at most briefly; the fallback (STUN) starts them meanwhile.
-  let iceSettled = false;
-  const iceReady = Promise.race([
-    ice.load(),
-    new Promise((resolve) => setTimeout(resolve, ICE_WAIT_MS)),
-  ]).then(() => {
-    iceSettled = true;
+  const send = session.send;
+  // Disposed before the session: the connections close before the socket does.
+  const mesh = createPeerMesh({
+    scope,
+    iceServers: deps.iceServers,
+    tracks: () => ({ audio: media.audioTrack, camera: media.cameraTrack, screen: media.screenTrack }),
+    stream: media.stream,
+    send: (frame) => session.send(frame),
+    onRemoved: (remoteId) => speaking.unwatch(remoteId),
   });
   /**
    * Our participant id of the current admission. The same id after a reconnect is a resumed seat (the
    * peer connections carry on); another id means the seat ran out and this is a fresh join.
    */
   let seatId: string | null = null;
-  /**
-   * While knocking, the connection for the first person of the call is built and its offer made ahead
-   * (nobody is told until admitted): admission then sends the offer at once instead of starting it.
-   */
-  let spare: PeerLink | null = null;
-  /** Frames are handled one after another, so a candidate never overtakes the offer it belongs to. */
-  let inbox: Promise<void> = Promise.resolve();
-  let torn = false;
-  const timers = new Set<ReturnType<typeof setTimeout>>();
 
-  const socket = new SignalingSocket({
-    url: deps.connectUrl,
-    onOpen: () => {
-      const current = state.peek();
-      socket.sendFirst({
-        event_type: "join_room",
-        payload: {
-          ...(current.resumeToken ? { resume_token: current.resumeToken } : {}),
-          audio: media.audio.peek(),
-          video: media.video.peek(),
-        },
-      });
-    },
-    onFrame: (frame) => {
-      inbox = inbox
-        .then(() => onFrame(frame))
-        .catch((error: unknown) => console.warn("vcme: frame failed", error));
-    },
-    onStatus: (status: SocketStatus) => {
-      if (status !== "reconnecting") return;
-      state.value = setLink(state.peek(), "reconnecting");
-      for (const peer of peers.peek().values()) peer.signalingLost();
-    },
-    onEnd: ({ code, reason }) => {
-      const current = state.peek();
-      if (!isFinal(current.phase)) {
-        if (code === CLOSE_CODES.terminated) state.value = finish(current, "ended");
-        else if (code === CLOSE_CODES.removed)
-          state.value = finish(current, current.phase === "waiting" ? "declined" : "removed");
-        else if (code === CLOSE_CODES.room_full) state.value = finish(current, "failed", "The call is full.");
-        else if (code === CLOSE_CODES.replaced)
-          state.value = finish(current, "failed", "You joined this call in another tab.");
-        else if (code !== 1000)
-          state.value = finish(current, "failed", reason || "The connection to the call was lost.");
-      }
-      teardown();
-    },
+  // Devices that were still starting are published now; the room hears if one of them failed.
+  void media.ready.then(() => {
+    if (scope.disposed) return;
+    watchSelf();
+    syncMediaState();
   });
-
-  const tracks = (): LocalTracks => ({
-    audio: media.audioTrack,
-    camera: media.cameraTrack,
-    screen: media.screenTrack,
-  });
-  // A knock's offer goes out now or not at all; everything else waits for the room to let us in.
-  const send = (frame: ClientFrame) =>
-    frame.event_type === "knock_offer" ? socket.sendFirst(frame) : socket.send(frame);
-
-  /** `offerSentTo`: who the room gave the offer made while knocking. */
-  function link(remoteId: string, initiator: boolean, offerSentTo?: string): PeerLink | null {
-    const existing = peers.peek().get(remoteId);
-    if (existing) return existing;
-    const self = state.peek().self;
-    if (!self || torn) return null;
-    let created: PeerLink;
-    if (initiator && spare) {
-      created = spare;
-      spare = null;
-      created.adopt(self.id, remoteId, offerSentTo === remoteId);
-    } else created = newLink(self.id, remoteId, initiator);
-    const next = new Map(peers.peek());
-    next.set(remoteId, created);
-    peers.value = next;
-    limitVideo();
-    return created;
-  }
-
-  function newLink(selfId: string, remoteId: string | null, initiator: boolean): PeerLink {
-    return new PeerLink({
-      selfId,
-      remoteId,
-      initiator,
-      iceServers: ice.servers.length > 0 ? ice.servers : FALLBACK_ICE_SERVERS,
-      tracks,
-      stream: media.stream,
-      send,
-    });
-  }
-
-  function unlink(remoteId: string): void {
-    const existing = peers.peek().get(remoteId);
-    if (!existing) return;
-    existing.close();
-    speaking.unwatch(remoteId);
-    const next = new Map(peers.peek());
-    next.delete(remoteId);
-    peers.value = next;
-    limitVideo();
-  }
-
-  /** A spare nobody adopted (admitted to an empty call, or leaving) is closed. */
-  function dropSpare(): void {
-    spare?.close();
-    spare = null;
-  }
-
-  /** Every connection's camera cap follows the size of the mesh. */
-  function limitVideo(): void {
-    const limit = videoLimitFor(peers.peek().size);
-    for (const peer of peers.peek().values()) void peer.limitVideo(limit);
-  }
 
   /** Tells the room (and our own tile) our microphone and camera where they differ from what it knows. */
   function syncMediaState(): void {
@@ -208,144 +105,110 @@ export function createCallModel(deps: CallModelDeps) {
     const audio = media.audio.peek();
     const video = media.video.peek();
     if (!self || (self.audio === audio && self.video === video)) return;
-    state.value = patchSelf(state.peek(), { audio, video });
-    send({ event_type: "media_state", payload: { audio, video } });
-  }
-
-  function later(run: () => void, ms: number): void {
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      run();
-    }, ms);
-    timers.add(timer);
+    batch(() => {
+      state.value = patchSelf(state.peek(), { audio, video });
+      send({ event_type: "media_state", payload: { audio, video } });
+    });
   }
 
   async function onFrame(frame: ServerFrame): Promise<void> {
-    const before = state.peek();
-    state.value = reduceFrame(before, frame);
-    switch (frame.event_type) {
-      case "host_joined_room":
-      case "accepted_into_room": {
-        socket.markJoined();
-        const fresh = seatId !== frame.payload.self.id;
-        seatId = frame.payload.self.id;
-        const listed = new Set(frame.payload.participants.map((p) => p.id));
-        for (const id of peers.peek().keys()) if (fresh || !listed.has(id)) unlink(id);
-        if (fresh) {
-          // The newcomer offers to everyone already there (PROTOCOL.md §2); a host joining first has nobody.
-          // Not awaited once settled: the offers should start before the call screen renders.
-          if (!iceSettled) await iceReady;
-          const sentTo = frame.event_type === "accepted_into_room" ? frame.payload.offer_sent_to : undefined;
-          for (const id of listed) link(id, true, sentTo);
-          dropSpare();
-          // A device that failed while we knocked: the room still has what join_room said.
-          syncMediaState();
-        } else {
-          // Back after a dropped socket: make the room's view of our media match what we show.
-          send({
-            event_type: "media_state",
-            payload: {
-              audio: media.audio.peek(),
-              video: media.video.peek(),
-              screen: media.screenTrack !== null,
-            },
-          });
-          // What the others sent meanwhile was dropped by the room: renegotiate where media suffered.
-          for (const peer of peers.peek().values()) peer.signalingBack();
-        }
-        return;
-      }
-      case "waiting_room": {
+    const { state: next, commands } = reduceFrame(state.peek(), frame);
+    state.value = next;
+    for (const command of commands) await carryOut(command);
+  }
+
+  async function carryOut(command: CallCommand): Promise<void> {
+    const selfId = state.peek().self?.id;
+    switch (command.type) {
+      case "admitted":
+        return admitted(command);
+      case "knocking":
         // Knocking again (the kept seat ran out while offline): the old connections are gone.
         seatId = null;
-        for (const id of [...peers.peek().keys()]) unlink(id);
-        const selfId = frame.payload.self.id;
-        void iceReady.then(() => {
-          if (!spare && !torn && state.peek().phase === "waiting") spare = newLink(selfId, null, true);
-        });
+        mesh.removeAll();
+        mesh.prepareSpare(command.selfId, () => state.peek().phase === "waiting");
         return;
-      }
-      case "new_participant":
+      case "expect_offer":
         // They will offer: the connection that answers is built now, not when the offer arrives (a
         // page's first connection also starts the browser's WebRTC threads, ~5 ms in the offer's way).
-        if (iceSettled) link(frame.payload.participant.id, false);
+        if (mesh.iceSettled && selfId) mesh.connectionTo(selfId, command.from, false);
         return;
-      case "new_participant_request":
-        // Knocks are replayed to a host who reconnects; only a new one rings.
-        if (!before.waiting.some((p) => p.id === frame.payload.participant.id))
-          deps.onKnock?.(frame.payload.participant);
+      case "knock":
+        deps.onKnock?.(command.person);
         return;
-      case "error":
-        later(() => {
+      case "peer_away":
+        mesh.get(command.id)?.signalingLost();
+        return;
+      case "peer_back":
+        mesh.get(command.id)?.signalingBack();
+        return;
+      case "peer_left":
+        mesh.remove(command.id);
+        return;
+      case "description": {
+        if (command.offer && !mesh.iceSettled) await mesh.iceReady;
+        const self = state.peek().self?.id;
+        const target = command.offer
+          ? self
+            ? mesh.connectionTo(self, command.from, false)
+            : null
+          : mesh.get(command.from);
+        await target?.handleDescription(command.data);
+        return;
+      }
+      case "candidates":
+        await mesh.get(command.from)?.handleCandidates(command.data);
+        return;
+      case "expire_error":
+        scope.later(() => {
           if (state.peek().error !== null) state.value = { ...state.peek(), error: null };
         }, ERROR_SHOWN_MS);
         return;
-      case "participant_updated": {
-        // Their socket dropped (the room keeps the seat) or came back: the same as ours doing so.
-        const { id, connected } = frame.payload.participant;
-        const peer = peers.peek().get(id);
-        const wasAway = before.participants.find((p) => p.id === id)?.connected === false;
-        if (!connected) peer?.signalingLost();
-        else if (wasAway) peer?.signalingBack();
+      case "expire_reaction":
+        scope.later(() => {
+          state.value = dropReaction(state.peek(), command.key);
+        }, REACTION_MS);
         return;
-      }
-      case "participant_left":
-        unlink(frame.payload.participant_id);
-        return;
-      case "offer":
-      case "answer": {
-        if (frame.event_type === "offer" && !iceSettled) await iceReady;
-        const target =
-          frame.event_type === "offer"
-            ? link(frame.payload.sender_id, false)
-            : peers.peek().get(frame.payload.sender_id);
-        await target?.handleDescription(frame.payload.data);
-        return;
-      }
-      case "ice_candidate":
-        await peers.peek().get(frame.payload.sender_id)?.handleCandidates(frame.payload.data);
-        return;
-      case "emoji_received": {
-        const key = state.peek().reactions.at(-1)?.key;
-        if (key !== undefined) later(() => (state.value = dropReaction(state.peek(), key)), REACTION_MS);
-        return;
-      }
-      case "left_room":
-      case "call_terminated":
-      case "declined_from_room":
-      case "removed_from_room":
-        teardown();
-        return;
-      default:
+      case "over":
+        scope.dispose();
         return;
     }
   }
 
-  function teardown(): void {
-    if (torn) return;
-    torn = true;
-    for (const id of [...peers.peek().keys()]) unlink(id);
-    dropSpare();
-    media.stop();
-    ice.stop();
-    speaking.close();
-    for (const timer of timers) clearTimeout(timer);
-    timers.clear();
-    clearInterval(statsTimer);
-    globalThis.removeEventListener?.("pagehide", onPageHide);
-    socket.close();
+  async function admitted(command: Extract<CallCommand, { type: "admitted" }>): Promise<void> {
+    session.joined();
+    const fresh = seatId !== command.selfId;
+    seatId = command.selfId;
+    const present = new Set(command.present);
+    for (const id of mesh.peers.peek().keys()) if (fresh || !present.has(id)) mesh.remove(id);
+    if (!fresh) {
+      // Back after a dropped socket: make the room's view of our media match what we show.
+      send({
+        event_type: "media_state",
+        payload: { audio: media.audio.peek(), video: media.video.peek(), screen: media.screenTrack !== null },
+      });
+      // What the others sent meanwhile was dropped by the room: renegotiate where media suffered.
+      mesh.signalingBack();
+      return;
+    }
+    // The newcomer offers to everyone already there; a host joining first has nobody. Not awaited once
+    // settled: the offers should start before the call screen renders.
+    if (!mesh.iceSettled) await mesh.iceReady;
+    for (const id of present) mesh.connectionTo(command.selfId, id, true, command.offerSentTo);
+    mesh.dropSpare();
+    // A device that failed while we knocked: the room still has what join_room said.
+    syncMediaState();
   }
 
-  const statsTimer = setInterval(() => {
-    for (const peer of peers.peek().values()) void peer.sample();
-  }, STATS_EVERY_MS);
+  /** Our own media changed: shown on our tile at once and told to the room. */
+  function publishSelf(patch: { audio?: boolean; video?: boolean; screen?: boolean }): void {
+    batch(() => {
+      state.value = patchSelf(state.peek(), patch);
+      send({ event_type: "media_state", payload: patch });
+    });
+  }
 
-  // Closing the tab: tell the room at once, so the others do not wait 30 s for a resume.
-  const onPageHide = () => {
-    socket.sendFirst({ event_type: "leave_room", payload: {} });
-  };
-  globalThis.addEventListener?.("pagehide", onPageHide);
-  socket.start();
+  session.start();
 
   const isHost = computed(() => state.value.self?.role === "host");
   const everyone = computed(() => {
@@ -355,7 +218,7 @@ export function createCallModel(deps: CallModelDeps) {
 
   return {
     state,
-    peers,
+    peers: mesh.peers,
     media,
     isHost,
     everyone,
@@ -368,21 +231,17 @@ export function createCallModel(deps: CallModelDeps) {
     async toggleMicrophone() {
       speaking.resume();
       await media.setAudio(!media.audio.peek());
-      state.value = patchSelf(state.peek(), { audio: media.audio.peek() });
-      send({ event_type: "media_state", payload: { audio: media.audio.peek() } });
+      publishSelf({ audio: media.audio.peek() });
       watchSelf();
     },
     async toggleCamera() {
       await media.setVideo(!media.video.peek());
-      state.value = patchSelf(state.peek(), { video: media.video.peek() });
-      send({ event_type: "media_state", payload: { video: media.video.peek() } });
+      publishSelf({ video: media.video.peek() });
     },
     async toggleScreen() {
       if (media.screenTrack) media.stopScreen();
       else await media.startScreen();
-      const screen = media.screenTrack !== null;
-      state.value = patchSelf(state.peek(), { screen });
-      send({ event_type: "media_state", payload: { screen } });
+      publishSelf({ screen: media.screenTrack !== null });
     },
     async useDevice(kind: "audio" | "video", deviceId: string) {
       await media.useDevice(kind, deviceId);
@@ -391,8 +250,10 @@ export function createCallModel(deps: CallModelDeps) {
     flipCamera: () => media.flipCamera(),
     toggleHand() {
       const raised = !(state.peek().self?.hand_raised ?? false);
-      state.value = patchSelf(state.peek(), { hand_raised: raised });
-      send({ event_type: "raise_hand", payload: { raised } });
+      batch(() => {
+        state.value = patchSelf(state.peek(), { hand_raised: raised });
+        send({ event_type: "raise_hand", payload: { raised } });
+      });
     },
     /** Sends a chat message; false when it is empty or too long (nothing is lost: the field keeps it). */
     sendChat(text: string): boolean {
@@ -407,16 +268,18 @@ export function createCallModel(deps: CallModelDeps) {
     remove: (id: string) => send({ event_type: "remove_participant", payload: { participant_id: id } }),
     /** Leaves (or stops knocking): shown at once, the room is told if it can be. */
     leave() {
-      socket.sendFirst({ event_type: "leave_room", payload: {} });
-      state.value = finish(state.peek(), "left");
-      teardown();
+      batch(() => {
+        session.sayLeave();
+        state.value = finish(state.peek(), "left");
+        scope.dispose();
+      });
     },
     endForEveryone() {
       send({ event_type: "end_call", payload: {} });
     },
     dispose() {
-      if (!isFinal(state.peek().phase)) socket.sendFirst({ event_type: "leave_room", payload: {} });
-      teardown();
+      if (!isFinal(state.peek().phase)) session.sayLeave();
+      scope.dispose();
     },
   };
 }

@@ -1,11 +1,13 @@
 import { createModel, signal } from "@preact/signals";
 import {
   cameraConstraints,
-  classifyMediaError,
+  captureTrack,
   type DeviceProblem,
   microphoneConstraints,
   type SettledDevices,
 } from "../rtc/capture";
+import { loudness, tapLevel } from "../rtc/level-meter";
+import { readDevicePicks, writeDevicePicks } from "./preferences";
 
 export interface DeviceOption {
   id: string;
@@ -35,31 +37,9 @@ export interface DevicesInit {
   videoDeviceId?: string;
 }
 
-const PICKS_KEY = "vcme:devices";
-
 function mediaDevices(): MediaDevices | null {
   if (typeof window !== "undefined" && !window.isSecureContext) return null;
   return typeof navigator !== "undefined" && navigator.mediaDevices ? navigator.mediaDevices : null;
-}
-
-function readPicks(): { audio?: string; video?: string } {
-  try {
-    const parsed: unknown = JSON.parse(localStorage.getItem(PICKS_KEY) ?? "{}");
-    if (typeof parsed !== "object" || parsed === null) return {};
-    const audio = "audio" in parsed && typeof parsed.audio === "string" ? parsed.audio : undefined;
-    const video = "video" in parsed && typeof parsed.video === "string" ? parsed.video : undefined;
-    return { audio, video };
-  } catch {
-    return {};
-  }
-}
-
-function writePicks(picks: { audio?: string; video?: string }) {
-  try {
-    localStorage.setItem(PICKS_KEY, JSON.stringify(picks));
-  } catch {
-    // Private mode or full storage: the pick just isn't remembered.
-  }
 }
 
 /**
@@ -68,7 +48,7 @@ function writePicks(picks: { audio?: string; video?: string }) {
  * 0…1, and why a device is unavailable. Used by the join page and by the call.
  */
 export const DevicesModel = createModel((init: DevicesInit = {}) => {
-  const picks = readPicks();
+  const picks = readDevicePicks();
   const cameras = signal<DeviceOption[]>([]);
   const microphones = signal<DeviceOption[]>([]);
   const videoDeviceId = signal<string | undefined>(init.videoDeviceId ?? picks.video);
@@ -135,20 +115,15 @@ export const DevicesModel = createModel((init: DevicesInit = {}) => {
     }
     const chosen = kind === "audio" ? audioDeviceId.value : videoDeviceId.value;
     const constraints = kind === "audio" ? microphoneConstraints(chosen) : cameraConstraints(chosen);
-    try {
-      const got = await devices.getUserMedia({ [kind]: constraints });
-      problem.value = null;
-      return (kind === "audio" ? got.getAudioTracks() : got.getVideoTracks())[0] ?? null;
-    } catch (error) {
-      // A remembered device that was unplugged: fall back to the system default once.
-      if (chosen && classifyMediaError(error) === "missing") {
-        if (kind === "audio") audioDeviceId.value = undefined;
-        else videoDeviceId.value = undefined;
-        return capture(kind);
-      }
-      problem.value = classifyMediaError(error);
-      return null;
+    const captured = await captureTrack(devices, kind, constraints);
+    // A remembered device that was unplugged: fall back to the system default once.
+    if (chosen && captured.problem === "missing") {
+      if (kind === "audio") audioDeviceId.value = undefined;
+      else videoDeviceId.value = undefined;
+      return capture(kind);
     }
+    problem.value = captured.problem;
+    return captured.track;
   }
 
   /**
@@ -211,6 +186,20 @@ export const DevicesModel = createModel((init: DevicesInit = {}) => {
     if (video) videoDeviceId.value = video;
   }
 
+  /** Opens a device that is not open yet; its toggle stays on only if it started. */
+  async function startCapture(kind: "audio" | "video"): Promise<void> {
+    const on = kind === "audio" ? audioOn : videoOn;
+    busy.value = true;
+    try {
+      const track = await capture(kind);
+      setTracks(kind, track ? [track] : []);
+      on.value = track !== null && on.peek();
+      if (track) await listDevices();
+    } finally {
+      busy.value = false;
+    }
+  }
+
   /**
    * Microphone on/off: a muted track stays open, so unmuting is instant. The toggle shows the choice at
    * once, even while a capture before it is still starting.
@@ -228,15 +217,7 @@ export const DevicesModel = createModel((init: DevicesInit = {}) => {
         audioOn.value = false;
         return;
       }
-      busy.value = true;
-      try {
-        const track = await capture("audio");
-        setTracks("audio", track ? [track] : []);
-        audioOn.value = track !== null && audioOn.peek();
-        if (track) await listDevices();
-      } finally {
-        busy.value = false;
-      }
+      await startCapture("audio");
     });
   }
 
@@ -249,22 +230,14 @@ export const DevicesModel = createModel((init: DevicesInit = {}) => {
         videoOn.value = false;
         return;
       }
-      busy.value = true;
-      try {
-        const track = await capture("video");
-        setTracks("video", track ? [track] : []);
-        videoOn.value = track !== null && videoOn.peek();
-        if (track) await listDevices();
-      } finally {
-        busy.value = false;
-      }
+      await startCapture("video");
     });
   }
 
   /** Switches to another camera (keeps it off if it was off). */
   function pickCamera(id: string): Promise<void> {
     videoDeviceId.value = id;
-    writePicks({ audio: audioDeviceId.value, video: id });
+    writeDevicePicks({ audio: audioDeviceId.value, video: id });
     if (!videoOn.value) return Promise.resolve();
     return serial(async () => {
       const track = await capture("video");
@@ -275,7 +248,7 @@ export const DevicesModel = createModel((init: DevicesInit = {}) => {
   /** Switches to another microphone, keeping its muted state. */
   function pickMicrophone(id: string): Promise<void> {
     audioDeviceId.value = id;
-    writePicks({ audio: id, video: videoDeviceId.value });
+    writeDevicePicks({ audio: id, video: videoDeviceId.value });
     if (tracks("audio").length === 0) return Promise.resolve();
     return serial(async () => {
       const track = await capture("audio");
@@ -299,28 +272,19 @@ export const DevicesModel = createModel((init: DevicesInit = {}) => {
     stopMeter();
     if (!track || typeof AudioContext === "undefined") return;
     const context = new AudioContext();
-    const source = context.createMediaStreamSource(new MediaStream([track]));
-    const analyser = context.createAnalyser();
-    analyser.fftSize = 1024;
-    source.connect(analyser);
-    const samples = new Float32Array(analyser.fftSize);
+    const tap = tapLevel(context, track, 1024);
     let smoothed = 0;
     const tick = setInterval(() => {
       if (context.state === "suspended") void context.resume();
-      analyser.getFloatTimeDomainData(samples);
-      let sum = 0;
-      for (const sample of samples) sum += sample * sample;
-      const rms = Math.sqrt(sum / samples.length);
-      // -60 dBFS (silence) … 0 dBFS (loudest) onto 0…1; falls back slowly so the bar is readable.
-      const loudness = rms > 0 ? Math.min(1, Math.max(0, (20 * Math.log10(rms) + 60) / 60)) : 0;
-      smoothed = Math.max(loudness, smoothed * 0.8);
+      // Falls back slowly so the bar is readable.
+      smoothed = Math.max(loudness(tap.rms()), smoothed * 0.8);
       level.value = track.enabled ? Math.round(smoothed * 100) / 100 : 0;
     }, 66);
     meter = {
       context,
       stop: () => {
         clearInterval(tick);
-        source.disconnect();
+        tap.disconnect();
         void context.close();
       },
     };

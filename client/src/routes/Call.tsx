@@ -1,15 +1,15 @@
 import { effect, useSignal } from "@preact/signals";
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useMemo, useRef } from "preact/hooks";
 import { useLocation } from "preact-iso";
-import { decodeBase64Url } from "../../../src/protocol/base64url";
 import {
   ApiRequestError,
   api,
   callPath,
+  callTickets,
   describeError,
   type PublicCall,
   session,
-  type TicketResult as Ticket,
+  type TicketedJoin,
 } from "../api";
 import { CallScreen } from "../components/call/CallScreen";
 import { playKnock } from "../components/call/knock";
@@ -21,28 +21,16 @@ import { Loading } from "../components/Loading";
 import { useEmbedBridge } from "../embed/use-embed-bridge";
 import { type CallModel, createCallModel, FatalConnectError } from "../models/call";
 import { type CallPhase, isFinal } from "../models/call-state";
-import type { IceServersAnswer } from "../rtc/ice";
 
-/** A ticket lives 60 s; one younger than this is still good for a connection or an ICE-servers request. */
-const TICKET_REUSE_MS = 40_000;
-
-interface HeldTicket {
-  ticket: Ticket;
-  at: number;
-}
-
-const usable = (held: HeldTicket | null): Ticket | null =>
-  held && Date.now() - held.at < TICKET_REUSE_MS ? held.ticket : null;
-
-/** `/call/:link` and `/embed/:link`: the join page, then the waiting room, the call and its last screen. */
-export function Call({ link }: { link: string }) {
+/** `/call/:slug` and `/embed/:slug`: the join page, then the waiting room, the call and its last screen. */
+export function Call({ slug }: { slug: string }) {
   const { path } = useLocation();
   const embedded = path.startsWith("/embed/");
   const call = useSignal<PublicCall | null>(null);
   const failure = useSignal<unknown>(null);
   const isHost = useSignal(false);
   const model = useSignal<CallModel | null>(null);
-  const { autoJoin } = useEmbedBridge(embedded, link, model);
+  const { autoJoin } = useEmbedBridge(embedded, slug, model);
   // The host page's "join at once" applies to the first join only (not after Cancel or Leave).
   const autoJoinLeft = useRef(autoJoin);
   const busy = useSignal(false);
@@ -50,11 +38,10 @@ export function Call({ link }: { link: string }) {
   const signedIn = session.status.value === "signed_in";
   const modelRef = useRef<CallModel | null>(null);
   modelRef.current = model.value;
-  // The ticket fetched to learn the role, kept so joining soon after costs no second request.
-  const prefetched = useRef<HeldTicket | null>(null);
+  const tickets = useMemo(() => callTickets(slug), [slug]);
 
   useEffect(() => {
-    api.publicCall(link).then(
+    api.publicCall(slug).then(
       (result) => {
         call.value = result.call;
       },
@@ -62,7 +49,7 @@ export function Call({ link }: { link: string }) {
         failure.value = error;
       },
     );
-  }, [link, call, failure]);
+  }, [slug, call, failure]);
 
   // The public call does not say who hosts it; a signed-in person's ticket does.
   useEffect(() => {
@@ -70,14 +57,13 @@ export function Call({ link }: { link: string }) {
       isHost.value = false;
       return;
     }
-    api.ticket(link, {}).then(
-      (ticket) => {
-        prefetched.current = { ticket, at: Date.now() };
-        isHost.value = ticketIsHost(ticket.ticket);
+    tickets.prefetch().then(
+      (host) => {
+        isHost.value = host;
       },
       () => undefined,
     );
-  }, [link, signedIn, isHost]);
+  }, [tickets, signedIn, isHost]);
 
   // Leaving the page leaves the call.
   useEffect(() => () => modelRef.current?.dispose(), []);
@@ -102,26 +88,15 @@ export function Call({ link }: { link: string }) {
     autoJoinLeft.current = false;
     busy.value = true;
     joinError.value = undefined;
-    const body = signedIn ? {} : { display_name: choice.displayName ?? "" };
-    const held = signedIn && usable(prefetched.current) ? prefetched.current : null;
-    prefetched.current = null;
-    let first: Ticket | null;
+    let ticketed: TicketedJoin;
     try {
-      first = held?.ticket ?? (await api.ticket(link, body));
+      ticketed = await tickets.join(choice.displayName ?? "");
     } catch (error) {
       joinError.value = describeError(error);
       busy.value = false;
       return;
     }
-    isHost.value = ticketIsHost(first.ticket);
-    // The latest ticket also serves a guest's ICE-servers request while it is young.
-    let latest: HeldTicket | null = held ?? { ticket: first, at: Date.now() };
-    const freshTicket = async (): Promise<Ticket> => {
-      const ticket = first ?? (await api.ticket(link, body));
-      if (!first) latest = { ticket, at: Date.now() };
-      first = null;
-      return ticket;
-    };
+    isHost.value = ticketed.isHost;
     model.value = createCallModel({
       stream: choice.stream,
       audio: choice.audio,
@@ -133,8 +108,7 @@ export function Call({ link }: { link: string }) {
       },
       async connectUrl() {
         try {
-          const ticket = await freshTicket();
-          return `${ticket.ws_url}?ticket=${encodeURIComponent(ticket.ticket)}`;
+          return await ticketed.connectUrl();
         } catch (error) {
           // Retrying cannot help when the call is gone or this person may no longer join.
           if (
@@ -148,19 +122,7 @@ export function Call({ link }: { link: string }) {
           throw error;
         }
       },
-      async iceServers(): Promise<IceServersAnswer> {
-        if (session.status.peek() === "signed_in") return api.iceServers() as Promise<IceServersAnswer>;
-        let ticket = usable(latest);
-        if (!ticket) {
-          ticket = await api.ticket(link, body);
-          latest = { ticket, at: Date.now() };
-        }
-        const response = await fetch("/api/ice-servers", {
-          headers: { authorization: `Bearer ${ticket.ticket}` },
-        });
-        if (!response.ok) throw new Error(`ice servers: ${response.status}`);
-        return (await response.json()) as IceServersAnswer;
-      },
+      iceServers: () => ticketed.iceServers(),
     });
     busy.value = false;
   }
@@ -176,7 +138,7 @@ export function Call({ link }: { link: string }) {
   if (!current) {
     return (
       <JoinPanel
-        link={link}
+        slug={slug}
         call={call.value}
         isHost={isHost.value}
         embedded={embedded}
@@ -191,7 +153,7 @@ export function Call({ link }: { link: string }) {
   const state = current.state.value;
   if (state.phase === "in-call") {
     return (
-      <CallScreen model={current} title={call.value.title} joinUrl={`${location.origin}${callPath(link)}`} />
+      <CallScreen model={current} title={call.value.title} joinUrl={`${location.origin}${callPath(slug)}`} />
     );
   }
   if (state.phase === "joining" || state.phase === "waiting") {
@@ -201,7 +163,7 @@ export function Call({ link }: { link: string }) {
         <p role="status" class="wait-text">
           {state.phase === "waiting"
             ? `Waiting for the host to let you in… ${call.value.host.name} will see that you asked to join.`
-            : state.link === "reconnecting"
+            : state.signaling === "reconnecting"
               ? "Reconnecting…"
               : "Joining…"}
         </p>
@@ -254,21 +216,4 @@ function CallOver(props: {
       </div>
     </section>
   );
-}
-
-/**
- * Whether a ticket belongs to the call's host, read from its claims only to choose the join button's
- * words (the room decides for real). Checked by hand: the ticket schema would pull zod into this screen.
- */
-function ticketIsHost(token: string): boolean {
-  const payload = token.split(".")[1];
-  if (!payload) return false;
-  try {
-    const claims: unknown = JSON.parse(decodeBase64Url(payload));
-    if (typeof claims !== "object" || claims === null || !("sub" in claims) || !("host_user_id" in claims))
-      return false;
-    return typeof claims.sub === "string" && claims.sub === claims.host_user_id;
-  } catch {
-    return false;
-  }
 }

@@ -236,6 +236,18 @@ function CallItem({ call, rename, remove, setGuests }: CallItemProps) {
     void run(() => rename(call.link, title), "Call renamed");
   }
 
+  // Leaves renaming or deleting without changing anything.
+  const keepIt = (
+    <button
+      type="button"
+      class="btn ghost small"
+      onClick={() => {
+        mode.value = "view";
+      }}
+    >
+      Keep it
+    </button>
+  );
   return (
     <li class="list-item">
       <div class="grow">
@@ -282,26 +294,19 @@ function CallItem({ call, rename, remove, setGuests }: CallItemProps) {
           >
             Embed
           </button>
-          <button
-            type="button"
-            class="btn secondary small"
-            aria-label={`Rename ${call.title}`}
-            onClick={() => {
-              mode.value = "rename";
-            }}
-          >
-            Rename
-          </button>
-          <button
-            type="button"
-            class="btn secondary small"
-            aria-label={`Delete ${call.title}`}
-            onClick={() => {
-              mode.value = "delete";
-            }}
-          >
-            Delete
-          </button>
+          {(["Rename", "Delete"] as const).map((action) => (
+            <button
+              key={action}
+              type="button"
+              class="btn secondary small"
+              aria-label={`${action} ${call.title}`}
+              onClick={() => {
+                mode.value = action === "Rename" ? "rename" : "delete";
+              }}
+            >
+              {action}
+            </button>
+          ))}
         </div>
       )}
       {mode.value === "rename" && (
@@ -318,15 +323,7 @@ function CallItem({ call, rename, remove, setGuests }: CallItemProps) {
           <button type="submit" class="btn small" disabled={busy.value}>
             Save title
           </button>
-          <button
-            type="button"
-            class="btn ghost small"
-            onClick={() => {
-              mode.value = "view";
-            }}
-          >
-            Keep it
-          </button>
+          {keepIt}
         </form>
       )}
       {mode.value === "delete" && (
@@ -340,15 +337,7 @@ function CallItem({ call, rename, remove, setGuests }: CallItemProps) {
           >
             Delete call
           </button>
-          <button
-            type="button"
-            class="btn ghost small"
-            onClick={() => {
-              mode.value = "view";
-            }}
-          >
-            Keep it
-          </button>
+          {keepIt}
         </div>
       )}
       {embedOpen.value && EmbedDialog.value && (

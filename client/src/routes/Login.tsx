@@ -1,9 +1,8 @@
 import { useSignal } from "@preact/signals";
 import { describeError, session } from "../api";
-import { Alert } from "../components/Alert";
+import { AuthSubmit } from "../components/AuthSubmit";
 import { useAuthPage } from "../components/auth-page";
 import { Field } from "../components/Field";
-import { Spinner } from "../components/Spinner";
 
 /** Log in with email and password; goes back to `?next=` afterwards. */
 export function Login() {
@@ -38,16 +37,7 @@ export function Login() {
       <form class="stack" onSubmit={submit} noValidate aria-busy={busy.value}>
         <Field label="Email" name="email" type="email" autocomplete="email" required />
         <Field label="Password" name="password" type="password" autocomplete="current-password" required />
-        {error.value && <Alert kind="error">{error.value}</Alert>}
-        <button type="submit" class="btn wide" disabled={busy.value}>
-          {busy.value && <Spinner />}
-          Log in
-        </button>
-        {busy.value && (
-          <p class="muted small" role="status">
-            Securing your password…
-          </p>
-        )}
+        <AuthSubmit label="Log in" busy={busy.value} error={error.value} />
       </form>
       <p>
         New here? <a href={signupHref}>Sign up</a>

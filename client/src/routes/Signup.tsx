@@ -1,9 +1,8 @@
 import { useSignal } from "@preact/signals";
 import { describeError, session } from "../api";
-import { Alert } from "../components/Alert";
+import { AuthSubmit } from "../components/AuthSubmit";
 import { useAuthPage } from "../components/auth-page";
 import { Field } from "../components/Field";
-import { Spinner } from "../components/Spinner";
 
 const MIN_PASSWORD = 8;
 
@@ -83,16 +82,7 @@ export function Signup() {
           hint={`At least ${MIN_PASSWORD} characters. It never leaves your browser.`}
           error={problems.value.password}
         />
-        {error.value && <Alert kind="error">{error.value}</Alert>}
-        <button type="submit" class="btn wide" disabled={busy.value}>
-          {busy.value && <Spinner />}
-          Sign up
-        </button>
-        {busy.value && (
-          <p class="muted small" role="status">
-            Securing your password…
-          </p>
-        )}
+        <AuthSubmit label="Sign up" busy={busy.value} error={error.value} />
       </form>
       <p>
         Already have an account? <a href={loginHref}>Log in</a>

@@ -4,8 +4,8 @@
 import { signal } from "@preact/signals";
 import {
   cameraConstraints,
-  classifyMediaError,
-  type DeviceProblem,
+  captureTrack,
+  type MediaProblem,
   microphoneConstraints,
   type SettledDevices,
 } from "./capture";
@@ -18,8 +18,8 @@ export class LocalMedia {
   readonly audio = signal(false);
   readonly video = signal(false);
   readonly screenStream = signal<MediaStream | null>(null);
-  /** The last device problem, in words. */
-  readonly problem = signal<string | null>(null);
+  /** What went wrong with the devices last (codes: components say it in words). */
+  readonly problems = signal<readonly MediaProblem[]>([]);
   /** Bumped whenever a track is replaced, so views re-attach the stream. */
   readonly version = signal(0);
   /**
@@ -54,7 +54,7 @@ export class LocalMedia {
   /**
    * The devices that were still starting on the join page are up (or failed): their tracks join the
    * stream and go onto every connection's existing slot by `replaceTrack` (no renegotiation), with the
-   * choice the toggles show; a device wanted but missing is said in words and its toggle goes off.
+   * choice the toggles show; a device wanted but missing is reported and its toggle goes off.
    */
   #publish(settled: SettledDevices): void {
     this.#starting = false;
@@ -63,7 +63,7 @@ export class LocalMedia {
       for (const track of arrived) if (!this.stream.getTracks().includes(track)) track.stop();
       return;
     }
-    const problems: string[] = [];
+    const problems: MediaProblem[] = [];
     let changed = false;
     for (const kind of ["audio", "video"] as const) {
       const fresh = arrived.find((track) => track.kind === kind && track.readyState === "live") ?? null;
@@ -79,11 +79,11 @@ export class LocalMedia {
       else if (on.peek()) {
         on.value = false;
         const problem = kind === "audio" ? settled.audioProblem : settled.videoProblem;
-        problems.push(problemText[problem ?? "failed"](kind === "audio" ? "microphone" : "camera"));
+        problems.push({ device: kind === "audio" ? "microphone" : "camera", problem: problem ?? "failed" });
       }
     }
     if (changed) this.version.value += 1;
-    if (problems.length > 0) this.problem.value = problems.join(" ");
+    if (problems.length > 0) this.problems.value = problems;
   }
 
   get audioTrack(): MediaStreamTrack | null {
@@ -173,7 +173,7 @@ export class LocalMedia {
       return true;
     } catch (error) {
       if (!(error instanceof DOMException && error.name === "NotAllowedError"))
-        this.problem.value = "Screen sharing did not start.";
+        this.problems.value = [{ device: "screen", problem: "failed" }];
       return false;
     }
   }
@@ -206,44 +206,28 @@ export class LocalMedia {
     const old = (kind === "audio" ? this.stream.getAudioTracks() : this.stream.getVideoTracks())[0] ?? null;
     // Stop first: many phones cannot open a second camera while one is live.
     old?.stop();
-    try {
-      const fresh = await navigator.mediaDevices.getUserMedia(
-        kind === "audio" ? { audio: constraints } : { video: constraints },
-      );
-      const track = fresh.getTracks()[0] ?? null;
+    const captured = await captureTrack(navigator.mediaDevices, kind, constraints);
+    const track = captured.track;
+    if (captured.problem === null) {
       if (!track || this.#stopped) {
         track?.stop();
         return null;
       }
       if (old) this.stream.removeTrack(old);
       this.stream.addTrack(track);
-      this.problem.value = null;
+      this.problems.value = [];
       this.version.value += 1;
       this.#onTrack(kind === "audio" ? "audio" : "camera", track);
       return track;
-    } catch (error) {
-      if (old) {
-        this.stream.removeTrack(old);
-        this.#onTrack(kind === "audio" ? "audio" : "camera", null);
-        this.version.value += 1;
-      }
-      this.problem.value = describeDeviceError(error, kind);
-      if (kind === "audio") this.audio.value = false;
-      else this.video.value = false;
-      return null;
     }
+    if (old) {
+      this.stream.removeTrack(old);
+      this.#onTrack(kind === "audio" ? "audio" : "camera", null);
+      this.version.value += 1;
+    }
+    this.problems.value = [{ device: kind === "audio" ? "microphone" : "camera", problem: captured.problem }];
+    if (kind === "audio") this.audio.value = false;
+    else this.video.value = false;
+    return null;
   }
-}
-
-const problemText: Record<DeviceProblem, (device: string) => string> = {
-  blocked: (device: string) => `The ${device} is blocked. Allow it in the browser's site settings.`,
-  insecure: (device: string) => `The ${device} can't be used on this page.`,
-  missing: (device: string) => `No ${device} was found.`,
-  busy: (device: string) => `The ${device} is in use by another app.`,
-  failed: (device: string) => `The ${device} could not be started.`,
-};
-
-/** A getUserMedia failure in words a person understands. */
-export function describeDeviceError(error: unknown, kind: "audio" | "video"): string {
-  return problemText[classifyMediaError(error)](kind === "audio" ? "microphone" : "camera");
 }

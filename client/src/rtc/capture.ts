@@ -4,6 +4,11 @@
 /** Why a camera or microphone is not available, in terms a person can act on. */
 export type DeviceProblem = "blocked" | "missing" | "busy" | "insecure" | "failed";
 
+/** A problem with the person's own media, as a code: components turn it into words. */
+export type MediaProblem =
+  | { device: "microphone" | "camera"; problem: DeviceProblem }
+  | { device: "screen"; problem: "failed" };
+
 /** Camera and microphone once they have started (or failed to): the join page hands this to the call. */
 export interface SettledDevices {
   stream: MediaStream | null;
@@ -43,4 +48,24 @@ export function classifyMediaError(error: unknown): Exclude<DeviceProblem, "inse
     return "missing";
   if (name === "NotReadableError" || name === "AbortError" || name === "TrackStartError") return "busy";
   return "failed";
+}
+
+/** One capture's outcome: the track (null if the browser gave none), or why there is none. */
+export type Captured =
+  | { track: MediaStreamTrack | null; problem: null }
+  | { track: null; problem: Exclude<DeviceProblem, "insecure"> };
+
+/** Asks for one microphone or camera track; a refusal comes back as a problem, never thrown. */
+export async function captureTrack(
+  devices: MediaDevices,
+  kind: "audio" | "video",
+  constraints: MediaTrackConstraints,
+): Promise<Captured> {
+  try {
+    const got = await devices.getUserMedia({ [kind]: constraints });
+    const track = (kind === "audio" ? got.getAudioTracks() : got.getVideoTracks())[0] ?? null;
+    return { track, problem: null };
+  } catch (error) {
+    return { track: null, problem: classifyMediaError(error) };
+  }
 }

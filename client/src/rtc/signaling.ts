@@ -104,11 +104,6 @@ export class SignalingSocket {
     for (const text of pending) this.#ws?.send(text);
   }
 
-  /** Drops the current connection as a network fault would; the socket reconnects (tests, `online`). */
-  drop(): void {
-    this.#ws?.close(4000, "dropped");
-  }
-
   /** Closes for good. */
   close(code = 1000, reason = "closed"): void {
     if (this.#stopped) return;

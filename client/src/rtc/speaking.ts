@@ -1,6 +1,8 @@
-// Who is speaking: one shared AudioContext, an analyser per stream, levels polled a few times a second.
+// Who is speaking: one shared AudioContext, a level tap (level-meter.ts) per stream, polled a few times a
+// second.
 // Remote audio in Chrome only reaches Web Audio while a media element plays it, which the tiles do.
 import { type Signal, signal } from "@preact/signals";
+import { type LevelTap, tapLevel } from "./level-meter";
 
 /** RMS level above which a voice counts as speaking; held briefly so the ring does not flicker. */
 const THRESHOLD = 0.02;
@@ -8,9 +10,7 @@ const HOLD_MS = 600;
 const POLL_MS = 150;
 
 interface Watched {
-  source: MediaStreamAudioSourceNode;
-  analyser: AnalyserNode;
-  buffer: Float32Array<ArrayBuffer>;
+  tap: LevelTap;
   speaking: Signal<boolean>;
   lastLoud: number;
   trackId: string;
@@ -32,14 +32,8 @@ export class SpeakingDetector {
     if (!track || typeof AudioContext === "undefined") return speaking;
     try {
       this.#context ??= new AudioContext();
-      const source = this.#context.createMediaStreamSource(new MediaStream([track]));
-      const analyser = this.#context.createAnalyser();
-      analyser.fftSize = 512;
-      source.connect(analyser);
       this.#watched.set(key, {
-        source,
-        analyser,
-        buffer: new Float32Array(analyser.fftSize),
+        tap: tapLevel(this.#context, track, 512),
         speaking,
         lastLoud: 0,
         trackId: track.id,
@@ -76,19 +70,14 @@ export class SpeakingDetector {
     const now = performance.now();
     if (this.#context?.state === "suspended") this.resume();
     for (const watched of this.#watched.values()) {
-      watched.analyser.getFloatTimeDomainData(watched.buffer);
-      let sum = 0;
-      for (const value of watched.buffer) sum += value * value;
-      const rms = Math.sqrt(sum / watched.buffer.length);
-      if (rms > THRESHOLD) watched.lastLoud = now;
+      if (watched.tap.rms() > THRESHOLD) watched.lastLoud = now;
       const speaking = now - watched.lastLoud < HOLD_MS;
       if (watched.speaking.peek() !== speaking) watched.speaking.value = speaking;
     }
   }
 
   #disconnect(watched: Watched): void {
-    watched.source.disconnect();
-    watched.analyser.disconnect();
+    watched.tap.disconnect();
     watched.speaking.value = false;
   }
 }

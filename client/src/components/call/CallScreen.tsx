@@ -2,6 +2,7 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "preac
 import type { CallModel } from "../../models/call";
 import { canShareScreen } from "../../rtc/engine-rules";
 import { CopyButton } from "../CopyButton";
+import { describeMediaProblems } from "../device-problems";
 import { ChatPanel } from "./ChatPanel";
 import { Controls } from "./Controls";
 import { DevicesPanel } from "./DevicesPanel";
@@ -20,6 +21,7 @@ export function CallScreen({ model, title, joinUrl }: { model: CallModel; title:
   const state = model.state.value;
   const peers = model.peers.value;
   const self = state.self;
+  const mediaProblem = describeMediaProblems(model.media.problems.value);
   const [panel, setPanel] = useState<Panel | null>(null);
   const [confirmEnd, setConfirmEnd] = useState(false);
   const stageRef = useRef<HTMLDivElement>(null);
@@ -96,7 +98,7 @@ export function CallScreen({ model, title, joinUrl }: { model: CallModel; title:
     <div class={`call${panel ? " with-panel" : ""}`}>
       <header class="call-top">
         <h1 class="call-title">{title}</h1>
-        {state.link === "reconnecting" && (
+        {state.signaling === "reconnecting" && (
           <p class="call-banner warning" role="status">
             Reconnecting… your call continues meanwhile.
           </p>
@@ -106,9 +108,9 @@ export function CallScreen({ model, title, joinUrl }: { model: CallModel; title:
             {state.error}
           </p>
         )}
-        {model.media.problem.value && (
+        {mediaProblem && (
           <p class="call-banner" role="alert">
-            {model.media.problem.value}
+            {mediaProblem}
           </p>
         )}
         {isHost && knockAlerts.value === "default" && (
@@ -168,18 +170,18 @@ export function CallScreen({ model, title, joinUrl }: { model: CallModel; title:
         )}
         <div class="grid" style={{ "--cols": columns }} data-count={everyone.length}>
           {everyone.map((person) => {
-            const link = person.id === self.id ? undefined : peers.get(person.id);
+            const peer = person.id === self.id ? undefined : peers.get(person.id);
             const mine = person.id === self.id;
             return (
               <Tile
                 key={person.id}
                 person={person}
                 self={mine}
-                stream={mine ? model.media.stream : (link?.media ?? null)}
+                stream={mine ? model.media.stream : (peer?.media ?? null)}
                 version={mine ? model.media.version.value : 0}
-                link={link}
+                peer={peer}
                 speaking={
-                  mine ? () => model.selfSpeaking : link && (() => model.speakingOf(person.id, link.media))
+                  mine ? () => model.selfSpeaking : peer && (() => model.speakingOf(person.id, peer.media))
                 }
                 reactions={state.reactions.filter((r) => r.senderId === person.id)}
                 onBlocked={mine ? undefined : onBlocked}

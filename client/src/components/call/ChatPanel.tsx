@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { ChatMessage } from "../../models/call-state";
 import { linkify } from "./linkify";
+import { SidePanel } from "./SidePanel";
 
 interface ChatPanelProps {
   messages: ChatMessage[];
@@ -38,13 +39,7 @@ export function ChatPanel({ messages, onSend, onClose }: ChatPanelProps) {
   }
 
   return (
-    <section class="side-panel" aria-labelledby="chat-heading">
-      <header class="side-head">
-        <h2 id="chat-heading">Chat</h2>
-        <button type="button" class="btn ghost small" aria-label="Close" onClick={onClose}>
-          ✕
-        </button>
-      </header>
+    <SidePanel id="chat" heading="Chat" onClose={onClose}>
       <ol class="chat-list" aria-label="Chat" ref={listRef}>
         {messages.length === 0 && <li class="muted empty-chat">No messages yet. Say hello!</li>}
         {messages.map((m) => (
@@ -93,7 +88,7 @@ export function ChatPanel({ messages, onSend, onClose }: ChatPanelProps) {
           </p>
         )}
       </form>
-    </section>
+    </SidePanel>
   );
 }
 

@@ -69,35 +69,19 @@ export function Controls(props: ControlsProps) {
           </fieldset>
         )}
       </div>
-      <PanelButton
-        label="Chat"
-        shortcut="C"
-        open={props.panel === "chat"}
-        count={props.unread}
-        countLabel="unread"
-        onClick={() => props.onPanel("chat")}
-      >
-        <Icon d="M4 5h16v11H9l-5 4z" />
-      </PanelButton>
-      <PanelButton
-        label="Participants"
-        shortcut="P"
-        open={props.panel === "people"}
-        count={props.knocking}
-        countLabel="waiting to join"
-        onClick={() => props.onPanel("people")}
-      >
-        <Icon d="M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM2.5 20a6.5 6.5 0 0 1 13 0M16 4.3a3.5 3.5 0 0 1 0 6.4M18 14a6.5 6.5 0 0 1 3.5 6" />
-      </PanelButton>
-      <PanelButton
-        label="Devices"
-        open={props.panel === "devices"}
-        count={0}
-        countLabel=""
-        onClick={() => props.onPanel("devices")}
-      >
-        <Icon d="M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM12 2v3M12 19v3M4.9 4.9l2.1 2.1M17 17l2.1 2.1M2 12h3M19 12h3M4.9 19.1 7 17M17 7l2.1-2.1" />
-      </PanelButton>
+      {panels(props).map((panel) => (
+        <PanelButton
+          key={panel.id}
+          label={panel.label}
+          shortcut={panel.shortcut}
+          open={props.panel === panel.id}
+          count={panel.count}
+          countLabel={panel.countLabel}
+          onClick={() => props.onPanel(panel.id)}
+        >
+          <Icon d={panel.icon} />
+        </PanelButton>
+      ))}
       <button type="button" class="control leave" onClick={props.onLeave}>
         <Icon d="M22 16.9v3a2 2 0 0 1-2.2 2 19.8 19.8 0 0 1-8.6-3.1 19.5 19.5 0 0 1-6-6A19.8 19.8 0 0 1 2.1 4.2 2 2 0 0 1 4.1 2h3a2 2 0 0 1 2 1.7c.1 1 .4 1.9.7 2.8a2 2 0 0 1-.5 2.1L8 9.9a16 16 0 0 0 6 6l1.3-1.3a2 2 0 0 1 2.1-.4c.9.3 1.8.6 2.8.7a2 2 0 0 1 1.7 2z" />
         <span class="control-label">Leave</span>
@@ -134,6 +118,36 @@ function Toggle(props: {
       <span class="control-label">{props.label}</span>
     </button>
   );
+}
+
+/** The side panels, in the order of their buttons. */
+function panels(props: { unread: number; knocking: number }) {
+  return [
+    {
+      id: "chat",
+      label: "Chat",
+      shortcut: "C",
+      count: props.unread,
+      countLabel: "unread",
+      icon: "M4 5h16v11H9l-5 4z",
+    },
+    {
+      id: "people",
+      label: "Participants",
+      shortcut: "P",
+      count: props.knocking,
+      countLabel: "waiting to join",
+      icon: "M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM2.5 20a6.5 6.5 0 0 1 13 0M16 4.3a3.5 3.5 0 0 1 0 6.4M18 14a6.5 6.5 0 0 1 3.5 6",
+    },
+    {
+      id: "devices",
+      label: "Devices",
+      shortcut: undefined,
+      count: 0,
+      countLabel: "",
+      icon: "M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM12 2v3M12 19v3M4.9 4.9l2.1 2.1M17 17l2.1 2.1M2 12h3M19 12h3M4.9 19.1 7 17M17 7l2.1-2.1",
+    },
+  ] as const;
 }
 
 function PanelButton(props: {

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { deviceOptions } from "../../models/devices";
 import { DevicePicker } from "../join/DevicePicker";
+import { SidePanel } from "./SidePanel";
 
 interface DevicesPanelProps {
   audioTrack: MediaStreamTrack | null;
@@ -26,13 +27,7 @@ export function DevicesPanel({ audioTrack, cameraTrack, onDevice, onFlip, onClos
   const microphones = deviceOptions(devices, "audioinput");
   const cameras = deviceOptions(devices, "videoinput");
   return (
-    <section class="side-panel" aria-labelledby="devices-heading">
-      <header class="side-head">
-        <h2 id="devices-heading">Devices</h2>
-        <button type="button" class="btn ghost small" aria-label="Close" onClick={onClose}>
-          ✕
-        </button>
-      </header>
+    <SidePanel id="devices" heading="Devices" onClose={onClose}>
       <div class="stack">
         {microphones.length + cameras.length === 0 && <p>No camera or microphone found.</p>}
         <DevicePicker
@@ -53,6 +48,6 @@ export function DevicesPanel({ audioTrack, cameraTrack, onDevice, onFlip, onClos
           </button>
         )}
       </div>
-    </section>
+    </SidePanel>
   );
 }

@@ -1,4 +1,5 @@
 import type { Participant } from "../../rtc/frames";
+import { PersonButton } from "./SidePanel";
 
 interface LobbyPanelProps {
   waiting: Participant[];
@@ -21,22 +22,12 @@ export function LobbyPanel({ waiting, onAdmit, onDecline }: LobbyPanelProps) {
               {p.name}
               {p.guest && <span class="muted-text"> (guest)</span>}
             </span>
-            <button
-              type="button"
-              class="btn small"
-              aria-describedby={`waiting-${p.id}`}
-              onClick={() => onAdmit(p.id)}
-            >
+            <PersonButton nameId={`waiting-${p.id}`} onClick={() => onAdmit(p.id)}>
               Admit
-            </button>
-            <button
-              type="button"
-              class="btn secondary small"
-              aria-describedby={`waiting-${p.id}`}
-              onClick={() => onDecline(p.id)}
-            >
+            </PersonButton>
+            <PersonButton nameId={`waiting-${p.id}`} secondary onClick={() => onDecline(p.id)}>
               Decline
-            </button>
+            </PersonButton>
           </li>
         ))}
       </ul>

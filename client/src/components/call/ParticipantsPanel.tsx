@@ -1,5 +1,6 @@
 import type { Participant } from "../../rtc/frames";
 import { MicIcon } from "./icons";
+import { PersonButton, SidePanel } from "./SidePanel";
 
 interface ParticipantsPanelProps {
   self: Participant;
@@ -13,13 +14,7 @@ interface ParticipantsPanelProps {
 export function ParticipantsPanel({ self, others, isHost, onRemove, onClose }: ParticipantsPanelProps) {
   const everyone = [self, ...others];
   return (
-    <section class="side-panel" aria-labelledby="people-heading">
-      <header class="side-head">
-        <h2 id="people-heading">People ({everyone.length})</h2>
-        <button type="button" class="btn ghost small" aria-label="Close" onClick={onClose}>
-          ✕
-        </button>
-      </header>
+    <SidePanel id="people" heading={`People (${everyone.length})`} onClose={onClose}>
       <ul class="people-list" aria-label="Participants">
         {everyone.map((p) => (
           <li key={p.id} class="person">
@@ -44,18 +39,13 @@ export function ParticipantsPanel({ self, others, isHost, onRemove, onClose }: P
               </span>
             </span>
             {isHost && p.id !== self.id && (
-              <button
-                type="button"
-                class="btn secondary small"
-                aria-describedby={`person-${p.id}`}
-                onClick={() => onRemove(p.id)}
-              >
+              <PersonButton nameId={`person-${p.id}`} secondary onClick={() => onRemove(p.id)}>
                 Remove
-              </button>
+              </PersonButton>
             )}
           </li>
         ))}
       </ul>
-    </section>
+    </SidePanel>
   );
 }

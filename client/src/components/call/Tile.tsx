@@ -9,10 +9,10 @@ import { Video } from "./Video";
 interface TileProps {
   person: Participant;
   stream: MediaStream | null;
-  /** Bumped when our own tracks change (for our tile); a remote person's tile follows their link. */
+  /** Bumped when our own tracks change (for our tile); a remote person's tile follows their connection. */
   version: number;
   self?: boolean;
-  link?: PeerLink | undefined;
+  peer?: PeerLink | undefined;
   /** Whether they are speaking, asked again whenever their tracks change. */
   speaking?: (() => ReadonlySignal<boolean>) | undefined;
   reactions: Reaction[];
@@ -25,17 +25,17 @@ export function Tile({
   stream,
   version,
   self = false,
-  link,
+  peer,
   speaking,
   reactions,
   onBlocked,
 }: TileProps) {
   // Their tracks arriving re-render this tile, not the whole call screen: a new video to attach, a
   // new voice to watch for speaking.
-  const tracks = link ? link.tracksVersion.value : version;
+  const tracks = peer ? peer.tracksVersion.value : version;
   const talking = speaking?.().value;
-  const connection = link?.connection.value;
-  const problem = link?.problem.value;
+  const connection = peer?.connection.value;
+  const problem = peer?.problem.value;
   const connecting = !self && connection !== "connected";
   const away = person.connected === false;
   return (
@@ -73,7 +73,7 @@ export function Tile({
               <CameraIcon off />
             </span>
           )}
-          {link && <Quality quality={link.quality} name={person.name} />}
+          {peer && <Quality quality={peer.quality} name={person.name} />}
         </span>
       </div>
       {(away || (connecting && connection !== "new") || problem) && (

@@ -1,20 +1,22 @@
 import { useSignal } from "@preact/signals";
+import type { ComponentChildren } from "preact";
 import { useEffect, useMemo, useRef } from "preact/hooks";
 import { loginPath, type PublicCall, session } from "../../api";
 import { DevicesModel } from "../../models/devices";
-import type { DeviceProblem } from "../../rtc/capture";
+import { readGuestName, readMediaPrefs, writeGuestName, writeMediaPrefs } from "../../models/preferences";
 import { Alert } from "../Alert";
 import { CameraIcon, MicIcon } from "../call/icons";
+import { joinProblemText } from "../device-problems";
 import { Field } from "../Field";
 import { Spinner } from "../Spinner";
 import { DevicePicker } from "./DevicePicker";
 import { MicMeter } from "./MicMeter";
-import { readGuestName, readMediaPrefs, writeGuestName, writeMediaPrefs } from "./media-prefs";
 import { Preview } from "./Preview";
 import type { JoinChoice } from "./types";
 
 export interface JoinPanelProps {
-  link: string;
+  /** The call's slug (the end of its join URL). */
+  slug: string;
   call: PublicCall;
   isHost: boolean;
   embedded?: boolean;
@@ -26,22 +28,13 @@ export interface JoinPanelProps {
   error?: string;
 }
 
-const problemText: Record<DeviceProblem, (device: string) => string> = {
-  blocked: (device) =>
-    `Your browser is blocking the ${device}. Allow it from the icon in the address bar, then press Try again.`,
-  missing: (device) => `No ${device} was found. Plug one in and press Try again.`,
-  busy: (device) => `Your ${device} is being used by another app. Close that app, then press Try again.`,
-  insecure: (device) => `The ${device} can't be used on this page.`,
-  failed: (device) => `Your ${device} could not be started.`,
-};
-
 /**
  * The join page's body: the call's title and host, your own preview with a microphone meter, device
  * pickers and toggles, a name for guests, and the join button. Camera and microphone trouble never
  * stops anyone from joining with what works.
  */
 export function JoinPanel({
-  link,
+  slug,
   call,
   isHost,
   embedded = false,
@@ -63,9 +56,9 @@ export function JoinPanel({
   const form = useRef<HTMLFormElement>(null);
 
   useEffect(() => {
-    const prefs = readMediaPrefs(link);
+    const prefs = readMediaPrefs(slug);
     void devices.open(prefs);
-  }, [devices, link]);
+  }, [devices, slug]);
 
   // The same path as a click: a guest without a name is asked for one; devices join once started.
   useEffect(() => {
@@ -88,13 +81,13 @@ export function JoinPanel({
 
   function toggleAudio() {
     const next = !audioOn;
-    writeMediaPrefs(link, { audio: next, video: videoOn });
+    writeMediaPrefs(slug, { audio: next, video: videoOn });
     void devices.setAudio(next);
   }
 
   function toggleVideo() {
     const next = !videoOn;
-    writeMediaPrefs(link, { audio: audioOn, video: next });
+    writeMediaPrefs(slug, { audio: audioOn, video: next });
     void devices.setVideo(next);
   }
 
@@ -127,7 +120,7 @@ export function JoinPanel({
     });
   }
 
-  const here = `/${embedded ? "embed" : "call"}/${encodeURIComponent(link)}`;
+  const here = `/${embedded ? "embed" : "call"}/${encodeURIComponent(slug)}`;
   const videoProblem = devices.videoProblem.value;
   const audioProblem = devices.audioProblem.value;
 
@@ -150,28 +143,12 @@ export function JoinPanel({
                   : "Your camera is off"
             }
           >
-            <button
-              type="button"
-              class="btn toggle"
-              aria-pressed={audioOn}
-              disabled={!secure}
-              title={audioOn ? "Turn the microphone off" : "Turn the microphone on"}
-              onClick={toggleAudio}
-            >
+            <DeviceToggle device="microphone" on={audioOn} disabled={!secure} onClick={toggleAudio}>
               <MicIcon off={!audioOn} />
-              Microphone
-            </button>
-            <button
-              type="button"
-              class="btn toggle"
-              aria-pressed={videoOn}
-              disabled={!secure}
-              title={videoOn ? "Turn the camera off" : "Turn the camera on"}
-              onClick={toggleVideo}
-            >
+            </DeviceToggle>
+            <DeviceToggle device="camera" on={videoOn} disabled={!secure} onClick={toggleVideo}>
               <CameraIcon off={!videoOn} />
-              Camera
-            </button>
+            </DeviceToggle>
           </Preview>
           <MicMeter level={devices.level} on={audioOn} />
         </div>
@@ -185,11 +162,14 @@ export function JoinPanel({
             </Alert>
           )}
           {secure && videoProblem && (
-            <DeviceAlert text={problemText[videoProblem]("camera")} retry={() => devices.setVideo(true)} />
+            <DeviceAlert
+              text={joinProblemText[videoProblem]("camera")}
+              retry={() => devices.setVideo(true)}
+            />
           )}
           {secure && audioProblem && (
             <DeviceAlert
-              text={problemText[audioProblem]("microphone")}
+              text={joinProblemText[audioProblem]("microphone")}
               retry={() => devices.setAudio(true)}
             />
           )}
@@ -260,5 +240,29 @@ function DeviceAlert({ text, retry }: { text: string; retry: () => Promise<void>
         </button>
       </p>
     </Alert>
+  );
+}
+
+/** The join page's Microphone and Camera toggles (named by their label, pressed while on). */
+function DeviceToggle(props: {
+  device: "microphone" | "camera";
+  on: boolean;
+  disabled: boolean;
+  onClick(): void;
+  children: ComponentChildren;
+}) {
+  const label = props.device === "microphone" ? "Microphone" : "Camera";
+  return (
+    <button
+      type="button"
+      class="btn toggle"
+      aria-pressed={props.on}
+      disabled={props.disabled}
+      title={props.on ? `Turn the ${props.device} off` : `Turn the ${props.device} on`}
+      onClick={props.onClick}
+    >
+      {props.children}
+      {label}
+    </button>
   );
 }
