@@ -1,6 +1,6 @@
 import * as z from "zod";
 
-/** The error codes of the wire contract (PROTOCOL.md §1). */
+/** The error codes of the wire contract (docs/api.md). */
 export const errorCodeSchema = z.enum([
   "validation_failed",
   "unauthorized",

@@ -1,4 +1,4 @@
-// The client half of PROTOCOL.md §1 "Password stretching". WebCrypto only, so it runs in browsers, Workers
+// The client half of docs/api.md "Password stretching". WebCrypto only, so it runs in browsers, Workers
 // and Node alike. The expensive stretch happens on the client so a login costs the Worker under 1 ms of CPU.
 
 /** PBKDF2 iterations of the client stretch (OWASP's figure for PBKDF2-HMAC-SHA256). */

@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { normalizeText, type TextRules, textProblem } from "./text";
 
-// The REST bodies and answers of PROTOCOL.md §1. The Worker parses every request with these schemas and
+// The REST bodies and answers of docs/api.md. The Worker parses every request with these schemas and
 // builds every answer to match them; the client imports the same types. Inputs are trimmed/normalised
 // here so the server stores exactly what it validated.
 

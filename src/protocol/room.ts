@@ -5,7 +5,7 @@ import * as wire from "./room-constants";
 import { normalizeText, type TextRules, textProblem } from "./text";
 
 /**
- * The call room's wire contract (PROTOCOL.md §2): every frame is one JSON text message
+ * The call room's wire contract (docs/protocol.md): every frame is one JSON text message
  * `{"event_type": "...", "payload": {...}}`. The room (src/room/) `safeParse`s every frame it receives; the
  * browser client's own guards check the fields it reads, and a unit test keeps the two in agreement.
  */

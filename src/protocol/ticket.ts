@@ -1,7 +1,7 @@
 import * as z from "zod";
 
 /**
- * What a call ticket carries (PROTOCOL.md §1): everything the room needs to admit someone without a
+ * What a call ticket carries (docs/api.md): everything the room needs to admit someone without a
  * database query. Signed by the Worker (src/domain/tickets.ts), valid 60 s, bound to one call.
  */
 export const ticketClaimsSchema = z.object({

@@ -1,4 +1,4 @@
-// axe-core (WCAG 2.2 A and AA rules) over every screen UI-CONTRACT.md names, at a desktop and a phone
+// axe-core (WCAG 2.2 A and AA rules) over every screen docs/accessibility.md names, at a desktop and a phone
 // width, in real Chromium against the real dev stack. Any violation fails, naming screen, width, rule and
 // element. The screens are reached as a person reaches them: sign up, create a call, knock, be admitted.
 import AxeBuilder from "@axe-core/playwright";

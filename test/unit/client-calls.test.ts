@@ -6,7 +6,7 @@ import { CallHistoryModel } from "../../client/src/models/call-history";
 import { CallsModel } from "../../client/src/models/calls";
 import { callListSchema, callLogListSchema, callResultSchema } from "../../src/protocol/rest";
 
-// A transport that answers like the Worker's calls endpoints (PROTOCOL.md §1) from an in-memory list,
+// A transport that answers like the Worker's calls endpoints (docs/api.md) from an in-memory list,
 // newest first, two to a page. The real endpoints are exercised by test/e2e/home.test.ts in Chromium.
 // Every answer goes through the Worker's response schemas, so the fake cannot drift from the Worker.
 function callsServer(initial: Call[]) {

@@ -11,7 +11,7 @@ function answer(status: number, body?: unknown): () => Promise<Response> {
 }
 
 describe("turning API failures into words", () => {
-  it("reads the error shape of PROTOCOL.md and keeps code, message and details", () => {
+  it("reads the error shape of docs/api.md and keeps code, message and details", () => {
     expect(
       parseErrorBody({ error: { code: "rate_limited", message: "slow down", details: { retry_after: 3 } } }),
     ).toEqual({

@@ -3,7 +3,7 @@ import type { Fetcher } from "../../client/src/api/http";
 import { SessionModel, type TabChannel } from "../../client/src/models/session";
 import { authResultSchema, meResultSchema } from "../../src/protocol/rest";
 
-// A stand-in for the Worker's accounts API, following PROTOCOL.md §1 to the letter: short-lived bearer
+// A stand-in for the Worker's accounts API, following docs/api.md to the letter: short-lived bearer
 // tokens, a refresh cookie that rotates on every use. The session model's timing and retry rules are
 // what is under test; the real endpoints are exercised by test/e2e/auth.test.ts in Chromium. What it
 // answers goes through the Worker's own response schemas, so it cannot drift from what the Worker sends.

@@ -10,7 +10,7 @@ import { scaled } from "./support/fuzz-soak";
 vi.setConfig({ testTimeout: 240_000 });
 
 const RUNS = scaled(30, 150);
-/** Statuses the contract allows for a refused request (PROTOCOL.md §1). */
+/** Statuses the contract allows for a refused request (docs/api.md). */
 const CLIENT_ERRORS = new Set([400, 401, 403, 404, 405, 409, 413, 415, 422, 426, 429]);
 
 const byStatus = new Tally();

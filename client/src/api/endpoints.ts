@@ -14,7 +14,7 @@ export function createAuthApi(send: Send) {
   };
 }
 
-/** The rest of PROTOCOL.md §1; `send` adds the access token (and refreshes it after a 401). */
+/** The rest of docs/api.md; `send` adds the access token (and refreshes it after a 401). */
 export function createApi(send: Send) {
   return {
     me: () => send<{ user: T.User }>({ method: "GET", path: "/api/me" }),

@@ -1,4 +1,4 @@
-// Turns failures of the REST API (PROTOCOL.md §1 error shape) and of the network into sentences a
+// Turns failures of the REST API (docs/api.md error shape) and of the network into sentences a
 // person understands. Pure: no DOM, so unit tests run it in node.
 
 /** A REST call that failed: the server's error code and message, or a network failure (status 0). */

@@ -1,4 +1,4 @@
-// The REST shapes of PROTOCOL.md §1, inferred from the schemas the Worker validates with. Types only:
+// The REST shapes of docs/api.md, inferred from the schemas the Worker validates with. Types only:
 // importing the schemas themselves would put zod into the first screen's bundle.
 export type {
   AuthResult,

@@ -1,4 +1,4 @@
-// The room's frames (PROTOCOL.md §2), checked both ways without shipping zod: the room validates every frame
+// The room's frames (docs/protocol.md), checked both ways without shipping zod: the room validates every frame
 // with the schemas of src/protocol/room.ts; here, small guards check what this client reads of a frame from
 // the room (and what it hands to the browser's WebRTC calls) exactly as the schemas do, leave the fields it
 // never reads alone, and check the values of its own frames that types cannot pin down.

@@ -24,7 +24,7 @@ interface ControlsProps {
   onEnd(): void;
 }
 
-/** The call's control bar. Names follow UI-CONTRACT.md; shortcuts are announced with aria-keyshortcuts. */
+/** The call's control bar. Names follow docs/accessibility.md; shortcuts are announced with aria-keyshortcuts. */
 export function Controls(props: ControlsProps) {
   const [reacting, setReacting] = useState(false);
   return (
