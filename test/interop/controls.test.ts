@@ -1,6 +1,6 @@
 // What a Firefox person does mid-call reaches a Chromium person: mute, camera off, a camera and
 // microphone picked again (new tracks through replaceTrack), and Chromium's screen share shows in Firefox.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   callWithHost,
   expectMediaFlowing,
@@ -10,7 +10,7 @@ import {
   sentFrames,
   tileOf,
 } from "./support/call";
-import { type Engines, launchEngines } from "./support/engines";
+import { interopSuite } from "./support/engines";
 import { eventually, type Person } from "./support/person";
 
 /** How much sound energy `viewer` receives from `name` over 1.5 s. */
@@ -34,23 +34,14 @@ async function sentTrack(p: Person, kind: "audio" | "video"): Promise<{ id: stri
 }
 
 describe("Firefox and Chromium see each other's changes", () => {
-  let engines: Engines;
-  const people: Person[] = [];
-  beforeAll(async () => {
-    engines = await launchEngines();
-  });
-  afterEach(async () => {
-    for (const p of people.splice(0)) await p.close().catch(() => undefined);
-  });
-  afterAll(async () => {
-    await engines?.close();
-  });
+  const suite = interopSuite<Person>();
+  const { people } = suite;
 
   it("mute, camera off, camera and microphone picked again from Firefox; a screen shared from Chromium", {
     timeout: 240_000,
   }, async () => {
-    const { host, path } = await callWithHost(engines, people, "chromium", "Cleo", "Changes");
-    const finn = await join(engines, people, "firefox", "Finn");
+    const { host, path } = await callWithHost(suite.engines, people, "chromium", "Cleo", "Changes");
+    const finn = await join(suite.engines, people, "firefox", "Finn");
     await knockAndAdmit(host, finn, path);
     await expectMediaFlowing(host, "Finn");
     await expectMediaFlowing(finn, "Cleo");

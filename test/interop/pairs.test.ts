@@ -1,6 +1,6 @@
 // Two engines in one call, each making the first offer once: the guest offers (while knocking) and the
 // host answers, so a Chromium host with a Firefox guest has Firefox offer, and the reverse has Chromium.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   callWithHost,
   cameraLimits,
@@ -11,21 +11,12 @@ import {
   qualityDetails,
   sentFrames,
 } from "./support/call";
-import { type Engine, type Engines, launchEngines } from "./support/engines";
+import { type Engine, interopSuite } from "./support/engines";
 import { eventually, type Person } from "./support/person";
 
 describe("a call between Chromium and Firefox", () => {
-  let engines: Engines;
-  const people: Person[] = [];
-  beforeAll(async () => {
-    engines = await launchEngines();
-  });
-  afterEach(async () => {
-    for (const p of people.splice(0)) await p.close().catch(() => undefined);
-  });
-  afterAll(async () => {
-    await engines?.close();
-  });
+  const suite = interopSuite<Person>();
+  const { people } = suite;
 
   const pairs: { host: Engine; guest: Engine }[] = [
     { host: "chromium", guest: "firefox" },
@@ -33,8 +24,14 @@ describe("a call between Chromium and Firefox", () => {
   ];
   for (const { host: hostEngine, guest: guestEngine } of pairs)
     it(`${hostEngine} host, ${guestEngine} guest: the guest's offer is answered, both see and hear each other`, async () => {
-      const { host, path } = await callWithHost(engines, people, hostEngine, "Hana", `${hostEngine} hosts`);
-      const guest = await join(engines, people, guestEngine, "Gus");
+      const { host, path } = await callWithHost(
+        suite.engines,
+        people,
+        hostEngine,
+        "Hana",
+        `${hostEngine} hosts`,
+      );
+      const guest = await join(suite.engines, people, guestEngine, "Gus");
       await knockAndAdmit(host, guest, path);
       await expectMediaFlowing(host, "Gus");
       await expectMediaFlowing(guest, "Hana");

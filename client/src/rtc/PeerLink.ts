@@ -5,9 +5,11 @@
 import { signal } from "@preact/signals";
 import { MAX_CANDIDATES_PER_FRAME } from "../../../src/protocol/room-constants";
 import { type Batcher, createBatcher } from "./batcher";
-import { type VideoLimit, withStartBitrate } from "./bitrate";
+import { applyVideoLimit, type VideoLimit, withStartBitrate } from "./bitrate";
 import type { ClientFrame } from "./frames";
 import {
+  type CandidateInit,
+  type DescriptionInit,
   decideOnOffer,
   failureText,
   isPolite,
@@ -15,6 +17,7 @@ import {
   restartAfterResume,
   restartDelay,
   shouldReportCandidateError,
+  ufragOf,
 } from "./negotiation";
 import { type Quality, readSample, type StatsSample, summarize } from "./stats";
 
@@ -23,18 +26,6 @@ export const SLOTS = ["audio", "camera", "screen"] as const;
 export type Slot = (typeof SLOTS)[number];
 
 export type LocalTracks = Record<Slot, MediaStreamTrack | null>;
-
-interface CandidateInit {
-  candidate?: string;
-  sdpMid?: string | null;
-  sdpMLineIndex?: number | null;
-  usernameFragment?: string | null;
-}
-
-interface DescriptionInit {
-  type: "offer" | "answer" | "pranswer" | "rollback";
-  sdp?: string;
-}
 
 export interface PeerLinkOptions {
   selfId: string;
@@ -51,8 +42,6 @@ export interface PeerLinkOptions {
   stream: MediaStream;
   send(frame: ClientFrame): void;
 }
-
-const ufragOf = (sdp: string | undefined) => /a=ice-ufrag:(\S+)/.exec(sdp ?? "")?.[1] ?? null;
 
 /** Candidates gathered within this window travel in one `ice_candidate` frame. */
 const CANDIDATE_BATCH_MS = 25;
@@ -380,22 +369,7 @@ export class PeerLink {
 
   async #applyVideoLimit(): Promise<void> {
     const sender = this.pc.getTransceivers()[SLOTS.indexOf("camera")]?.sender;
-    const limit = this.#videoLimit;
-    if (!sender || !limit || this.#closed) return;
-    const parameters = sender.getParameters();
-    const encoding = parameters.encodings?.[0];
-    // Before negotiation there are no encodings yet; the limit is applied when the connection is up.
-    if (!encoding) return;
-    if (
-      encoding.maxBitrate === limit.maxBitrate &&
-      encoding.scaleResolutionDownBy === limit.scaleResolutionDownBy
-    )
-      return;
-    encoding.maxBitrate = limit.maxBitrate;
-    encoding.scaleResolutionDownBy = limit.scaleResolutionDownBy;
-    await sender
-      .setParameters(parameters)
-      .catch((error: unknown) => console.warn("vcme: video limit", error));
+    if (sender && this.#videoLimit && !this.#closed) await applyVideoLimit(sender, this.#videoLimit);
   }
 
   #onConnectionState(): void {

@@ -1,6 +1,7 @@
 // How much camera video each connection may send as the mesh grows. In a full mesh everyone uploads
 // one stream per other person, so a 12-person call at 720p would swamp an ordinary uplink; the camera
-// is scaled down and capped as people join and restored as they leave. Pure: unit tests run it in node.
+// is scaled down and capped as people join and restored as they leave. Pure but for `applyVideoLimit`:
+// unit tests run the rest in node.
 
 /** The cap on one connection's camera video. */
 export interface VideoLimit {
@@ -30,4 +31,33 @@ export function videoLimitFor(peers: number): VideoLimit {
 export function withStartBitrate(sdp: string | undefined, limit: VideoLimit | null): string | undefined {
   const kbps = Math.min(1_000, (limit?.maxBitrate ?? 1e6) / 1_000);
   return sdp?.replace(/useinbandfec=1/g, `$&;x-google-start-bitrate=${kbps}`);
+}
+
+/** Structurally an RTCRtpSender, so this file needs no DOM types. */
+interface SenderParameters {
+  encodings?: { maxBitrate?: number; scaleResolutionDownBy?: number }[];
+}
+interface CameraSender {
+  getParameters(): SenderParameters;
+  setParameters(parameters: never): Promise<void>;
+}
+
+/**
+ * Puts `limit` on the first encoding of `sender` (the camera's). Before negotiation there are no encodings
+ * yet: the caller applies it again once the connection is up, when every engine has filled them in.
+ */
+export async function applyVideoLimit(sender: CameraSender, limit: VideoLimit): Promise<void> {
+  const parameters = sender.getParameters();
+  const encoding = parameters.encodings?.[0];
+  if (!encoding) return;
+  if (
+    encoding.maxBitrate === limit.maxBitrate &&
+    encoding.scaleResolutionDownBy === limit.scaleResolutionDownBy
+  )
+    return;
+  encoding.maxBitrate = limit.maxBitrate;
+  encoding.scaleResolutionDownBy = limit.scaleResolutionDownBy;
+  await sender
+    .setParameters(parameters as never)
+    .catch((error: unknown) => console.warn("vcme: video limit", error));
 }

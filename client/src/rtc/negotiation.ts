@@ -19,6 +19,24 @@ export function isPolite(selfId: string, remoteId: string): boolean {
   return selfId > remoteId;
 }
 
+/** An ICE candidate as it travels in `ice_candidate` frames (RTCIceCandidateInit). */
+export interface CandidateInit {
+  candidate?: string;
+  sdpMid?: string | null;
+  sdpMLineIndex?: number | null;
+  usernameFragment?: string | null;
+}
+
+/** An SDP description as it travels in `offer` and `answer` frames (RTCSessionDescriptionInit). */
+export interface DescriptionInit {
+  type: "offer" | "answer" | "pranswer" | "rollback";
+  sdp?: string;
+}
+
+/** The ICE username fragment of a description: a new one means an ICE restart. */
+export const ufragOf = (sdp: string | undefined): string | null =>
+  /a=ice-ufrag:(\S+)/.exec(sdp ?? "")?.[1] ?? null;
+
 /** What is known locally when a remote offer arrives. */
 export interface OfferContext {
   polite: boolean;

@@ -286,26 +286,9 @@ async function videoStats(viewer: Person, name: string): Promise<unknown> {
         const report = await receiver.getStats();
         report.forEach((stat) => {
           if (stat.type !== "inbound-rtp") return;
-          const {
-            framesReceived,
-            framesDecoded,
-            framesDropped,
-            keyFramesDecoded,
-            pliCount,
-            firCount,
-            nackCount,
-          } = stat;
-          const codec = report.get(stat.codecId)?.mimeType;
-          found.push({
-            codec,
-            framesReceived,
-            framesDecoded,
-            framesDropped,
-            keyFramesDecoded,
-            pliCount,
-            firCount,
-            nackCount,
-          });
+          const wanted = ["framesReceived", "framesDecoded", "framesDropped", "keyFramesDecoded"];
+          const fields = [...wanted, "pliCount", "firCount", "nackCount"].map((key) => [key, stat[key]]);
+          found.push({ codec: report.get(stat.codecId)?.mimeType, ...Object.fromEntries(fields) });
         });
       }
       return found;
@@ -325,24 +308,10 @@ async function sentVideoStats(p: Person): Promise<unknown> {
       if (!sender) continue;
       (await sender.getStats()).forEach((stat) => {
         if (stat.type !== "outbound-rtp") return;
-        const {
-          framesEncoded,
-          framesSent,
-          bytesSent,
-          frameWidth,
-          qualityLimitationReason,
-          pliCount,
-          targetBitrate,
-        } = stat;
-        found.push({
-          framesEncoded,
-          framesSent,
-          bytesSent,
-          frameWidth,
-          qualityLimitationReason,
-          pliCount,
-          targetBitrate,
-        });
+        const wanted = ["framesEncoded", "framesSent", "bytesSent", "frameWidth", "qualityLimitationReason"];
+        found.push(
+          Object.fromEntries([...wanted, "pliCount", "targetBitrate"].map((key) => [key, stat[key]])),
+        );
       });
     }
     return found;

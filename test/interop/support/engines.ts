@@ -4,6 +4,7 @@
 // tests talks to nothing but the stack on 127.0.0.1 and the other browsers' WebRTC media.
 import type { Browser as ChromiumBrowser } from "playwright-core";
 import puppeteer, { type Browser as FirefoxBrowser } from "puppeteer-core";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { launchBrowser } from "../../e2e/support/browser";
 
 export type Engine = "chromium" | "firefox";
@@ -90,4 +91,23 @@ export async function launchEngines(): Promise<Engines> {
       await Promise.all([chromium.close().catch(() => undefined), firefox.close().catch(() => undefined)]);
     },
   };
+}
+
+/**
+ * The hooks of every interop suite: both engines launched once for the file, each test's people closed
+ * when it ends (a 2-core machine cannot encode video for every earlier test), the engines at the end.
+ * `suite.engines` is set once the suite's `beforeAll` ran.
+ */
+export function interopSuite<P extends { close(): Promise<void> }>(): { engines: Engines; people: P[] } {
+  const suite = { engines: undefined as unknown as Engines, people: [] as P[] };
+  beforeAll(async () => {
+    suite.engines = await launchEngines();
+  });
+  afterEach(async () => {
+    for (const p of suite.people.splice(0)) await p.close().catch(() => undefined);
+  });
+  afterAll(async () => {
+    await suite.engines?.close();
+  });
+  return suite;
 }

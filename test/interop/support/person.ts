@@ -107,16 +107,7 @@ function chromium(name: string, page: ChromiumPage, close: () => Promise<void>):
         .first()
         .evaluate(fn as never, arg, { timeout: DEFAULT_TIMEOUT }) as never,
     screenText: () => page.locator("body").ariaSnapshot(),
-    frames: () =>
-      Promise.all(
-        page
-          .frames()
-          .filter((f) => f !== page.mainFrame())
-          .map(async (f) => ({
-            url: f.url(),
-            text: await f.evaluate(() => document.body?.textContent ?? "").catch(() => null),
-          })),
-      ),
+    frames: () => childFrames(page.frames(), page.mainFrame()),
     consoleMessages: () => messages,
     close,
   };
@@ -210,20 +201,29 @@ export function firefoxPerson(
       return element?.evaluate(fn as never, arg) as never;
     },
     screenText: () => page.evaluate(() => document.body.textContent ?? ""),
-    frames: () =>
-      Promise.all(
-        page
-          .frames()
-          .filter((f) => f !== page.mainFrame())
-          .map(async (f) => ({
-            url: f.url(),
-            text: await f.evaluate(() => document.body?.textContent ?? "").catch(() => null),
-          })),
-      ),
+    frames: () => childFrames(page.frames(), page.mainFrame()),
     consoleMessages: () => messages,
     close,
   };
   return self;
+}
+
+/** A frame of either driver: its URL, and a function it can run. */
+interface AnyFrame {
+  url(): string;
+  evaluate(fn: () => string): Promise<string>;
+}
+
+/** Each child frame's URL and text (null where its document cannot be read, e.g. an error page). */
+function childFrames(frames: AnyFrame[], main: AnyFrame): Promise<{ url: string; text: string | null }[]> {
+  return Promise.all(
+    frames
+      .filter((f) => f !== main)
+      .map(async (f) => ({
+        url: f.url(),
+        text: await f.evaluate(() => document.body?.textContent ?? "").catch(() => null),
+      })),
+  );
 }
 
 function describe(t: Target): string {
