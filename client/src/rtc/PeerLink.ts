@@ -34,7 +34,7 @@ export interface PeerLinkOptions {
    * `adopt` names the person they are for, so the offer leaves the moment the knock is admitted.
    */
   remoteId: string | null;
-  /** The newcomer offers first (PROTOCOL.md §2); the others wait for its offer. */
+  /** The newcomer offers first (docs/protocol.md); the others wait for its offer. */
   initiator: boolean;
   iceServers: RTCIceServer[];
   tracks(): LocalTracks;
@@ -312,8 +312,8 @@ export class PeerLink {
   }
 
   /**
-   * A spare's offer, with the candidates gathered so far, goes to the room as a `knock_offer` (PROTOCOL
-   * extension): the room tells nobody, and gives the latest one to the first person listed the moment the
+   * A spare's offer, with the candidates gathered so far, goes to the room as a `knock_offer` (an extension
+   * of the protocol): the room tells nobody, and gives the latest one to the first person listed the moment the
    * knock is admitted. Sent as soon as it is made, and again as candidates come.
    */
   #knock(): void {

@@ -98,7 +98,7 @@ export interface ResumeContext {
 
 /**
  * Whether to restart ICE once signaling between a pair works again (our seat resumed, or theirs). The
- * room drops offers and candidates sent to a kept seat (PROTOCOL.md §2), so a connection whose media path
+ * room drops offers and candidates sent to a kept seat (docs/protocol.md), so a connection whose media path
  * went down meanwhile may have missed candidates, and the restart timers may have missed the outage
  * altogether: a path that came back by itself before its timer ran out keeps running on whatever pair
  * survived. Only the impolite side restarts (as above), and only from a stable state: an offer of its own
