@@ -9,18 +9,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { shellQuote, vitestArgs } from "./vitest-netns.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const vitest = [
-  "node_modules/.bin/vitest",
-  "run",
-  "--config",
-  "test/vitest.config.ts",
-  "--project",
-  "interop",
-];
-const extra = process.argv.slice(2);
-const quote = (part: string) => `'${part.replaceAll("'", "'\\''")}'`;
+const vitest = vitestArgs("interop");
 
 function canIsolate(): boolean {
   if (process.env.VCME_E2E_NETNS === "0" || process.env.VCME_IN_NETNS === "1") return false;
@@ -54,11 +46,11 @@ if (canIsolate()) {
     "ip link set vcme-ff1 up",
     "ip link set vcme-ff0 up",
     "ip route add default dev vcme-ff0",
-    `mount --bind ${quote(resolv)} /etc/resolv.conf`,
+    `mount --bind ${shellQuote(resolv)} /etc/resolv.conf`,
     // Remembers where anything sent off the lab was going (address, protocol), to name it at the end.
-    `if command -v nft >/dev/null; then nft -f ${quote(rules)}; fi`,
+    `if command -v nft >/dev/null; then nft -f ${shellQuote(rules)}; fi`,
     "set +e",
-    [...vitest, ...extra].map(quote).join(" "),
+    vitest.map(shellQuote).join(" "),
     "code=$?",
     // Packets that left for anywhere but this machine's own addresses (e.g. a name server, an update host).
     `echo "[interop] packets sent off the lab: $(awk '$1 == "vcme-ff0:" { print $11 }' /proc/net/dev)"`,
@@ -74,7 +66,7 @@ if (canIsolate()) {
   if (result.error) console.error(result.error.message);
   status = result.status ?? 1;
 } else {
-  const result = spawnSync(vitest[0] ?? "", [...vitest.slice(1), ...extra], { cwd: root, stdio: "inherit" });
+  const result = spawnSync(vitest[0] ?? "", vitest.slice(1), { cwd: root, stdio: "inherit" });
   if (result.error) console.error(result.error.message);
   status = result.status ?? 1;
 }
