@@ -11,6 +11,7 @@ import {
   type LabPerson,
   labContext,
   pairs,
+  scenePerTest,
 } from "./support/people";
 
 const lab = labContext();

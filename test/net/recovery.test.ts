@@ -11,6 +11,7 @@ import {
   labContext,
   type PairInfo,
   pairs,
+  scenePerTest,
 } from "./support/people";
 
 const lab = labContext();
