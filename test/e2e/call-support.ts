@@ -191,8 +191,15 @@ export async function probeVideo(viewer: Person, name: string): Promise<VideoPro
     });
 }
 
-/** Asserts that `viewer` receives `name`'s video (frames keep growing) and audio packets. */
-export async function expectMediaFlowing(viewer: Person, name: string): Promise<void> {
+/**
+ * Asserts that `viewer` receives `name`'s video (frames keep growing) and audio packets; the first frames
+ * must come within `firstFramesMs`.
+ */
+export async function expectMediaFlowing(
+  viewer: Person,
+  name: string,
+  firstFramesMs = 20_000,
+): Promise<void> {
   await tile(viewer, name)
     .locator("video")
     .waitFor({ state: "attached", timeout: 15_000 })
@@ -203,7 +210,12 @@ export async function expectMediaFlowing(viewer: Person, name: string): Promise<
       });
     });
   const probe = () => probeVideo(viewer, name);
-  const first = await until(probe, (v) => v.frames > 5, 20_000, `${viewer.name} decoding frames of ${name}`);
+  const first = await until(
+    probe,
+    (v) => v.frames > 5,
+    firstFramesMs,
+    `${viewer.name} decoding frames of ${name}`,
+  );
   const after = await until(
     probe,
     (v) => v.frames > first.frames + 5,
