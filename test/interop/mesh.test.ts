@@ -1,5 +1,6 @@
 // Three people on both engines in one mesh: every side decodes every other's video and receives their
-// audio. (A fourth person joining late is not held by a test yet: see the interop2 report.)
+// audio. (A fourth person joining late is not held by a test yet: when a second Firefox joined, the
+// Chromium host once lost a tile; issue #16 tracks it.)
 import { describe, expect, it } from "vitest";
 import {
   callWithHost,

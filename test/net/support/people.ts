@@ -102,6 +102,9 @@ export async function hostCall(host: LabPerson, title: string): Promise<string> 
   return path;
 }
 
+/** How long a lab join may take for first frames (see joinAndMeasure). */
+const FIRST_FRAMES_MS = 45_000;
+
 /**
  * A guest knocks and is admitted; returns ms from the admit click until both decode each other
  * (`expectMediaFlowing` on both sides, which includes live audio).
@@ -126,8 +129,6 @@ export async function joinAndMeasure(
   ]);
   return Date.now() - started;
 }
-
-const FIRST_FRAMES_MS = 45_000;
 
 /** `host` hosts a call that each guest joins in turn, everyone decoding everyone before the next knocks. */
 export async function meshCall(host: LabPerson, guests: LabPerson[], title: string): Promise<string> {
